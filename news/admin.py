@@ -1,0 +1,71 @@
+from django.contrib import admin
+
+from strategy_site.admin import ContentAdmin
+
+from .models import CabinetDecision, DecisionPoint, PressRelease, Quote
+
+PUBLISHING_FIELDSET = (
+    "Publishing",
+    {
+        "fields": ["status", "published_at"],
+        "description": "Drafts are never shown to the public. A future date keeps an "
+        "item hidden until then.",
+    },
+)
+
+
+class QuoteInline(admin.StackedInline):
+    model = Quote
+    extra = 0
+    fields = [("speaker", "role"), "text", "order"]
+
+
+@admin.register(PressRelease)
+class PressReleaseAdmin(ContentAdmin):
+    list_display = ["title", "status", "published_at", "updated_at"]
+    list_filter = ["status", "published_at", "priorities"]
+    search_fields = ["title", "standfirst", "body"]
+    date_hierarchy = "published_at"
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [QuoteInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "standfirst", "body"]}),
+        ("Photo", {"fields": ["image", "image_alt", "image_caption"], "classes": ["collapse"]}),
+        ("Links", {"fields": ["strategy", "priorities"]}),
+        PUBLISHING_FIELDSET,
+    ]
+
+
+class DecisionPointInline(admin.TabularInline):
+    model = DecisionPoint
+    extra = 0
+    fields = ["number", "kind", "text"]
+
+
+@admin.register(CabinetDecision)
+class CabinetDecisionAdmin(ContentAdmin):
+    list_display = ["title", "meeting_date", "decision_status", "status", "published_at"]
+    list_filter = ["status", "decision_status", "decision_type", "meeting_body", "priorities"]
+    search_fields = ["title", "summary_for_families", "discussion", "reasons", "lead_member"]
+    date_hierarchy = "meeting_date"
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [DecisionPointInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug"]}),
+        ("Meeting", {"fields": ["meeting_body", "meeting_date", "item_number", "purpose"]}),
+        ("For families", {"fields": ["summary_for_families"]}),
+        (
+            "The record",
+            {
+                "fields": [
+                    "reasons",
+                    "discussion",
+                    ("decision_type", "decision_status"),
+                    "lead_member",
+                    "official_record_url",
+                ]
+            },
+        ),
+        ("Links", {"fields": ["strategy", "priorities"]}),
+        PUBLISHING_FIELDSET,
+    ]

@@ -1,0 +1,226 @@
+from django.core.validators import FileExtensionValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.dateformat import format as date_format
+from markdownx.models import MarkdownxField
+
+from priorities.models import Priority, Strategy
+from strategy_site.publishing import Publishable, unique_slug
+
+SLUG_HELP = (
+    "The last part of the web address, filled in from the title. "
+    "Changing it after publishing breaks links people have shared."
+)
+
+
+class PressRelease(Publishable):
+    title = models.CharField("headline", max_length=200)
+    slug = models.SlugField(max_length=120, unique=True, help_text=SLUG_HELP)
+    standfirst = models.TextField(
+        help_text="One or two sentences under the headline that sum up the news. "
+        "Also used in lists and link previews.",
+    )
+    body = MarkdownxField(
+        help_text="The full text. Put quotes in the Quotes section below, not here.",
+    )
+    image = models.ImageField(
+        upload_to="news/%Y/",
+        blank=True,
+        width_field="image_width",
+        height_field="image_height",
+        validators=[FileExtensionValidator(["jpg", "jpeg", "png", "webp"])],
+        help_text="Optional photo: JPEG, PNG or WebP.",
+    )
+    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_alt = models.CharField(
+        "image description (alt text)",
+        max_length=250,
+        blank=True,
+        help_text="Describe the photo for people who cannot see it. Required with a photo.",
+    )
+    image_caption = models.CharField(
+        max_length=300, blank=True, help_text="Shown under the photo, e.g. who is in it."
+    )
+    strategy = models.ForeignKey(
+        Strategy, on_delete=models.PROTECT, null=True, blank=True, related_name="press_releases"
+    )
+    priorities = models.ManyToManyField(
+        Priority,
+        blank=True,
+        related_name="press_releases",
+        help_text="The priorities this news is about. It is listed on their pages.",
+    )
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(image="") | ~models.Q(image_alt=""),
+                name="press_release_image_has_alt_text",
+                violation_error_message="Add an image description (alt text) for the photo.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("news:detail", kwargs={"slug": self.slug})
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.title)
+        super().save(*args, **kwargs)
+
+
+class Quote(models.Model):
+    press_release = models.ForeignKey(PressRelease, on_delete=models.CASCADE, related_name="quotes")
+    order = models.PositiveSmallIntegerField(default=0, help_text="Quotes are shown in this order.")
+    speaker = models.CharField(max_length=120, help_text="Who said it, e.g. “Cllr Jane Davies”.")
+    role = models.CharField(
+        max_length=250, blank=True, help_text="Their role, e.g. “Cabinet Member for SEND”."
+    )
+    text = models.TextField("quote", help_text="Their exact words, without quotation marks.")
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return f"{self.speaker}: {self.text[:60]}"
+
+
+class CabinetDecision(Publishable):
+    class DecisionType(models.TextChoices):
+        KEY = "key", "Key decision"
+        NON_KEY = "non_key", "Non-key decision"
+
+    class DecisionStatus(models.TextChoices):
+        APPROVED = "approved", "Recommendations approved"
+        AMENDED = "amended", "Approved with amendments"
+        REJECTED = "rejected", "Recommendations rejected"
+        DEFERRED = "deferred", "Deferred"
+        CALLED_IN = "called_in", "Called in"
+
+    title = models.CharField(
+        "issue title", max_length=200, help_text="The issue's title in the committee record."
+    )
+    slug = models.SlugField(max_length=120, unique=True, help_text=SLUG_HELP)
+    meeting_body = models.CharField(
+        max_length=120, default="Cabinet", help_text="Who made the decision, e.g. “Cabinet”."
+    )
+    meeting_date = models.DateField(help_text="The day of the meeting.")
+    item_number = models.CharField(
+        "agenda item number", max_length=20, blank=True, help_text="E.g. “103”."
+    )
+    purpose = models.TextField(
+        "what the meeting was asked to do",
+        blank=True,
+        help_text="As in the agenda, e.g. “To receive the report from the Chief Executive.”",
+    )
+    summary_for_families = MarkdownxField(
+        "what this means for families",
+        blank=True,
+        help_text="A short plain-English explanation shown above the formal record. "
+        "Say only what the sources say.",
+    )
+    reasons = MarkdownxField(
+        "reasons for the proposals", blank=True, help_text="As in the committee record."
+    )
+    discussion = MarkdownxField(
+        "account of the discussion",
+        blank=True,
+        help_text="The minute of what was said, as in the committee record.",
+    )
+    decision_type = models.CharField(
+        max_length=20,
+        choices=DecisionType.choices,
+        blank=True,
+        help_text="Leave empty if the record does not say.",
+    )
+    decision_status = models.CharField(
+        max_length=20, choices=DecisionStatus.choices, blank=True
+    )
+    lead_member = models.CharField(
+        max_length=250,
+        blank=True,
+        help_text="The cabinet member responsible, with their role.",
+    )
+    official_record_url = models.URLField(
+        "link to the official record",
+        blank=True,
+        help_text="The decision's page in the council's committee system, if known.",
+    )
+    strategy = models.ForeignKey(
+        Strategy, on_delete=models.PROTECT, null=True, blank=True, related_name="decisions"
+    )
+    priorities = models.ManyToManyField(
+        Priority,
+        blank=True,
+        related_name="decisions",
+        help_text="The priorities this decision concerns. It is listed on their pages.",
+    )
+
+    class Meta:
+        ordering = ["-meeting_date", "-published_at", "-pk"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("decisions:detail", kwargs={"slug": self.slug})
+
+    @property
+    def meeting(self):
+        item = f" (item {self.item_number})" if self.item_number else ""
+        return f"{self.meeting_body}, {date_format(self.meeting_date, 'j F Y')}{item}"
+
+    def points_by_heading(self):
+        """Decision points grouped as in the record: “Noted”, then “Approved”…
+
+        Works from the prefetched points, so it costs no extra query per page.
+        """
+        groups = []
+        for point in self.points.all():
+            if groups and groups[-1][0] == point.get_kind_display():
+                groups[-1][1].append(point)
+            else:
+                groups.append((point.get_kind_display(), [point]))
+        return groups
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.title)
+        super().save(*args, **kwargs)
+
+
+class DecisionPoint(models.Model):
+    """One numbered point of a decision, e.g. “Cabinet Approved: 2) The strategy”."""
+
+    class Kind(models.TextChoices):
+        NOTED = "noted", "Noted"
+        APPROVED = "approved", "Approved"
+        AGREED = "agreed", "Agreed"
+        RESOLVED = "resolved", "Resolved"
+        RECOMMENDED = "recommended", "Recommended"
+        DELEGATED = "delegated", "Delegated"
+
+    decision = models.ForeignKey(CabinetDecision, on_delete=models.CASCADE, related_name="points")
+    number = models.PositiveSmallIntegerField(help_text="Its number in the record.")
+    kind = models.CharField(
+        "heading", max_length=20, choices=Kind.choices, help_text="E.g. Noted or Approved."
+    )
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision", "number"],
+                name="decision_point_number_unique",
+                violation_error_message="Two points of this decision have the same number.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.number}) {self.text[:60]}"

@@ -1,0 +1,158 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from markdownx.models import MarkdownxField
+
+from strategy_site.publishing import unique_slug
+
+PRIORITY_COUNT = 6
+
+
+class StrategyQuerySet(models.QuerySet):
+    def current(self):
+        """The strategy in force, or None when none has been marked current."""
+        return self.filter(status=Strategy.Status.CURRENT).first()
+
+
+class Strategy(models.Model):
+    class Status(models.TextChoices):
+        CURRENT = "current", "Current"
+        PREVIOUS = "previous", "Previous"
+
+    title = models.CharField(
+        max_length=200,
+        help_text="The strategy's full name, e.g. “SEND, Inclusion and Alternative Provision "
+        "Strategy 2024-2029”.",
+    )
+    short_name = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="The name families know it by, e.g. “Meeting Needs Together - ambitious for all”.",
+    )
+    slug = models.SlugField(
+        max_length=120,
+        unique=True,
+        help_text="The last part of the web address. Lowercase words and hyphens only.",
+    )
+    start_year = models.PositiveSmallIntegerField(help_text="First year the strategy covers.")
+    end_year = models.PositiveSmallIntegerField(help_text="Last year the strategy covers.")
+    approved_on = models.DateField(
+        null=True, blank=True, help_text="The day it was approved, e.g. by Cabinet. Optional."
+    )
+    approved_by = models.CharField(
+        max_length=120, blank=True, help_text="Who approved it, e.g. “Cabinet”. Optional."
+    )
+    vision = MarkdownxField(blank=True, help_text="The strategy's vision, in its own words.")
+    summary = MarkdownxField(
+        blank=True, help_text="A few sentences in plain English: what the strategy is for."
+    )
+    status = models.CharField(
+        max_length=20,
+        choices=Status.choices,
+        default=Status.CURRENT,
+        help_text="Only one strategy can be current; the home page shows it.",
+    )
+    document_url = models.URLField(
+        "link to the full strategy document",
+        blank=True,
+        help_text="Where the full strategy can be read. Leave empty if not published online.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = StrategyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "strategies"
+        ordering = ["-start_year", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_year__gte=models.F("start_year")),
+                name="strategy_ends_after_it_starts",
+                violation_error_message="The end year cannot be before the start year.",
+            ),
+            models.UniqueConstraint(
+                fields=["status"],
+                condition=models.Q(status="current"),
+                name="only_one_current_strategy",
+                violation_error_message="Another strategy is already current. "
+                "Mark that one as previous first.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("home") if self.status == self.Status.CURRENT else reverse(
+            "priorities:index"
+        )
+
+    @property
+    def period(self):
+        return f"{self.start_year} to {self.end_year}"
+
+    def clean(self):
+        if self.start_year and self.end_year and self.end_year < self.start_year:
+            raise ValidationError({"end_year": "The end year cannot be before the start year."})
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.title)
+        super().save(*args, **kwargs)
+
+
+class Priority(models.Model):
+    strategy = models.ForeignKey(Strategy, on_delete=models.PROTECT, related_name="priorities")
+    number = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(PRIORITY_COUNT)],
+        help_text=f"Its number in the strategy, 1 to {PRIORITY_COUNT}. Sets the order.",
+    )
+    short_title = models.CharField(
+        max_length=120,
+        help_text="A few plain words, used in lists and links, e.g. “Preparing for adulthood”.",
+    )
+    slug = models.SlugField(
+        max_length=120,
+        unique=True,
+        help_text="The last part of the web address, filled in from the title. "
+        "Changing it breaks links people have shared.",
+    )
+    pledge = models.TextField(
+        help_text="The priority's pledge, worded exactly as in the strategy.",
+    )
+    body = MarkdownxField(
+        blank=True,
+        help_text="What the priority means and how it will be delivered. Markdown: "
+        "## for headings, - for lists, [words](https://...) for links.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "priorities"
+        ordering = ["strategy", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["strategy", "number"],
+                name="priority_number_unique_in_strategy",
+                violation_error_message="This strategy already has a priority with this number.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(number__gte=1, number__lte=PRIORITY_COUNT),
+                name="priority_number_in_range",
+                violation_error_message=f"The number must be between 1 and {PRIORITY_COUNT}.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Priority {self.number}: {self.short_title}"
+
+    def get_absolute_url(self):
+        return reverse("priorities:detail", kwargs={"slug": self.slug})
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.short_title)
+        super().save(*args, **kwargs)

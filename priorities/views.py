@@ -1,0 +1,52 @@
+from django.views.generic import DetailView, ListView, TemplateView
+
+from news.models import CabinetDecision, PressRelease
+
+from .models import Priority, Strategy
+
+LATEST_COUNT = 3
+
+
+class HomeView(TemplateView):
+    template_name = "priorities/home.html"
+
+    def get_context_data(self, **kwargs):
+        strategy = Strategy.objects.current()
+        return super().get_context_data(
+            strategy=strategy,
+            priorities=strategy.priorities.all() if strategy else [],
+            latest_news=PressRelease.objects.published()[:LATEST_COUNT],
+            latest_decisions=CabinetDecision.objects.published()[:LATEST_COUNT],
+            **kwargs,
+        )
+
+
+class PriorityListView(ListView):
+    template_name = "priorities/priority_list.html"
+
+    def get_queryset(self):
+        self.strategy = Strategy.objects.current()
+        return Priority.objects.filter(strategy=self.strategy)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(strategy=self.strategy, **kwargs)
+
+
+class PriorityDetailView(DetailView):
+    def get_queryset(self):
+        return Priority.objects.select_related("strategy")
+
+    def get_context_data(self, **kwargs):
+        priority = self.object
+        siblings = list(priority.strategy.priorities.all())
+        position = next(i for i, p in enumerate(siblings) if p.pk == priority.pk)
+        return super().get_context_data(
+            priority_count=len(siblings),
+            press_releases=priority.press_releases.published(),
+            decisions=priority.decisions.published(),
+            previous_priority=siblings[position - 1] if position > 0 else None,
+            next_priority=siblings[position + 1] if position + 1 < len(siblings) else None,
+            **kwargs,
+        )
+
+

@@ -1,0 +1,16 @@
+from django import forms
+from django.contrib import admin
+from django.db import models
+from markdownx.admin import MarkdownxModelAdmin
+
+
+class ContentAdmin(MarkdownxModelAdmin):
+    """Admin defaults for every content type: Markdown fields get the live-preview
+    editor, and a handful of priorities show as tick boxes rather than a
+    multi-select that needs Ctrl-click."""
+
+    formfield_overrides = {
+        **MarkdownxModelAdmin.formfield_overrides,
+        models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple},
+    }
+    save_on_top = True

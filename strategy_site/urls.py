@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from news import urls as news_urls
+from priorities.views import HomeView
+from strategy_site import editor_views
+
+admin.site.site_header = f"{settings.SITE_NAME}: editing"
+admin.site.site_title = f"{settings.SITE_NAME} admin"
+admin.site.index_title = "Content"
+
+urlpatterns = [
+    path("", HomeView.as_view(), name="home"),
+    path("priorities/", include("priorities.urls")),
+    path("news/", include((news_urls.press_release_patterns, "news"))),
+    path("decisions/", include((news_urls.decision_patterns, "decisions"))),
+    # django-markdownx's paths (its widget posts to these), behind our staff check.
+    path("markdownx/markdownify/", editor_views.markdown_preview, name="markdownx_markdownify"),
+    path("markdownx/upload/", editor_views.image_upload, name="markdownx_upload"),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,81 @@
+"""One factory per model. Published and dated in the past unless a test says otherwise."""
+
+from datetime import date, timedelta
+
+import factory
+from django.utils import timezone
+
+from news.models import CabinetDecision, DecisionPoint, PressRelease, Quote
+from priorities.models import Priority, Strategy
+from strategy_site.publishing import Status
+
+
+class StrategyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Strategy
+
+    title = factory.Sequence(lambda n: f"Test Strategy {n} 2024-2029")
+    short_name = "Working together"
+    start_year = 2024
+    end_year = 2029
+    summary = "A plan for working with families."
+    vision = "Every young person thrives."
+    status = Strategy.Status.PREVIOUS
+
+
+class PriorityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Priority
+
+    strategy = factory.SubFactory(StrategyFactory)
+    number = factory.Sequence(lambda n: n % 6 + 1)
+    short_title = factory.Sequence(lambda n: f"Priority title {n}")
+    pledge = factory.Faker("sentence", nb_words=16)
+    body = "## What it means\n\nSome plain words."
+
+
+class PressReleaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PressRelease
+
+    title = factory.Sequence(lambda n: f"Council news item number {n}")
+    standfirst = factory.Faker("sentence", nb_words=20)
+    body = factory.Faker("paragraph")
+    status = Status.PUBLISHED
+    published_at = factory.Sequence(lambda n: timezone.now() - timedelta(days=n + 1))
+
+
+class QuoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Quote
+
+    press_release = factory.SubFactory(PressReleaseFactory)
+    speaker = factory.Faker("name")
+    role = "Cabinet Member"
+    text = factory.Faker("sentence", nb_words=20)
+
+
+class CabinetDecisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CabinetDecision
+
+    title = factory.Sequence(lambda n: f"Cabinet decision number {n}")
+    meeting_body = "Cabinet"
+    meeting_date = factory.Sequence(lambda n: date(2024, 9, 17) - timedelta(days=n))
+    item_number = factory.Sequence(lambda n: str(100 + n))
+    summary_for_families = "What it means, in plain words."
+    reasons = "Because it helps."
+    discussion = "Councillors discussed it."
+    decision_status = CabinetDecision.DecisionStatus.APPROVED
+    status = Status.PUBLISHED
+    published_at = factory.Sequence(lambda n: timezone.now() - timedelta(days=n + 1))
+
+
+class DecisionPointFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DecisionPoint
+
+    decision = factory.SubFactory(CabinetDecisionFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    kind = DecisionPoint.Kind.APPROVED
+    text = factory.Faker("sentence")
