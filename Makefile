@@ -9,7 +9,7 @@ PORT ?= 8000
 export DJANGO_DEBUG ?= 1
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format css migrate content superuser clean
+.PHONY: help install run test lint format css migrate content superuser clean chromium
 
 help: ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -33,10 +33,16 @@ content: migrate ## Load the real strategy content (skips content that is alread
 run: content ## Set up everything and serve the site at http://127.0.0.1:$(PORT)/
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
-test: install ## Run the checks and the whole test suite (DATABASE_URL picks the database)
+test: install chromium ## Run the checks and the whole test suite (DATABASE_URL picks the database)
 	$(MANAGE) check
 	$(MANAGE) makemigrations --check --dry-run
 	$(BIN)/pytest
+
+# The browser tests drive Debian's chromium; Playwright never downloads a browser here.
+chromium:
+	@command -v chromium >/dev/null || { \
+		echo "Installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 lint: install ## Check style with ruff
 	$(BIN)/ruff check .

@@ -21,7 +21,7 @@ MARKDOWN_EXTENSIONS = ["sane_lists", "tables", "abbr", "def_list", "smarty"]
 ALLOWED_TAGS = {
     "a", "abbr", "blockquote", "br", "code", "dd", "dl", "dt", "em", "h2", "h3",
     "h4", "h5", "h6", "hr", "img", "li", "ol", "p", "pre", "strong", "sub", "sup",
-    "table", "tbody", "td", "th", "thead", "tr",
+    "table", "tbody", "td", "th", "thead", "tr", "ul",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},

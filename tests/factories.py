@@ -10,6 +10,12 @@ from priorities.models import Priority, Strategy
 from strategy_site.publishing import Status
 
 
+def link_priorities(obj, create, extracted, **kwargs):
+    """`PressReleaseFactory(priorities=[priority])` links it to those priorities."""
+    if create and extracted:
+        obj.priorities.set(extracted)
+
+
 class StrategyFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Strategy
@@ -37,12 +43,14 @@ class PriorityFactory(factory.django.DjangoModelFactory):
 class PressReleaseFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = PressRelease
+        skip_postgeneration_save = True
 
     title = factory.Sequence(lambda n: f"Council news item number {n}")
     standfirst = factory.Faker("sentence", nb_words=20)
     body = factory.Faker("paragraph")
     status = Status.PUBLISHED
     published_at = factory.Sequence(lambda n: timezone.now() - timedelta(days=n + 1))
+    priorities = factory.PostGeneration(link_priorities)
 
 
 class QuoteFactory(factory.django.DjangoModelFactory):
@@ -58,6 +66,7 @@ class QuoteFactory(factory.django.DjangoModelFactory):
 class CabinetDecisionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = CabinetDecision
+        skip_postgeneration_save = True
 
     title = factory.Sequence(lambda n: f"Cabinet decision number {n}")
     meeting_body = "Cabinet"
@@ -69,6 +78,7 @@ class CabinetDecisionFactory(factory.django.DjangoModelFactory):
     decision_status = CabinetDecision.DecisionStatus.APPROVED
     status = Status.PUBLISHED
     published_at = factory.Sequence(lambda n: timezone.now() - timedelta(days=n + 1))
+    priorities = factory.PostGeneration(link_priorities)
 
 
 class DecisionPointFactory(factory.django.DjangoModelFactory):

@@ -1,0 +1,78 @@
+"""Read a response the way a person does: its title, headings, links and text.
+
+Entities are decoded and whitespace collapsed, so tests compare the words a reader
+sees rather than how the template happened to escape or indent them.
+"""
+
+from html.parser import HTMLParser
+
+VOID_TAGS = {
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+    "track", "wbr",
+}  # fmt: skip
+
+
+class Element:
+    def __init__(self, tag, attrs):
+        self.tag = tag
+        self.attrs = dict(attrs)
+        self.parts = []
+
+    @property
+    def text(self):
+        return " ".join("".join(self.parts).split())
+
+
+class Page(HTMLParser):
+    def __init__(self, html):
+        super().__init__(convert_charrefs=True)
+        self.elements = []  # in document order
+        self._open = []
+        self.feed(html)
+        self.close()
+
+    @classmethod
+    def of(cls, response):
+        return cls(response.content.decode())
+
+    def handle_starttag(self, tag, attrs):
+        element = Element(tag, attrs)
+        self.elements.append(element)
+        if tag not in VOID_TAGS:
+            self._open.append(element)
+
+    def handle_endtag(self, tag):
+        for i in range(len(self._open) - 1, -1, -1):
+            if self._open[i].tag == tag:
+                del self._open[i:]
+                return
+
+    def handle_data(self, data):
+        for element in self._open:
+            element.parts.append(data)
+
+    def find_all(self, tag, **attrs):
+        return [
+            element
+            for element in self.elements
+            if element.tag == tag
+            and all(element.attrs.get(name) == value for name, value in attrs.items())
+        ]
+
+    def texts(self, tag):
+        """The text of every `tag` element, in document order."""
+        return [element.text for element in self.find_all(tag)]
+
+    @property
+    def title(self):
+        [title] = self.texts("title")
+        return title
+
+    @property
+    def text(self):
+        [body] = self.find_all("body")
+        return body.text
+
+    @property
+    def hrefs(self):
+        return [element.attrs.get("href") for element in self.find_all("a")]
