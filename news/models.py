@@ -65,13 +65,13 @@ class PressRelease(Publishable):
     def __str__(self):
         return self.title
 
-    def get_absolute_url(self):
-        return reverse("news:detail", kwargs={"slug": self.slug})
-
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(self, self.title)
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("news:detail", kwargs={"slug": self.slug})
 
 
 class Quote(models.Model):
@@ -138,9 +138,7 @@ class CabinetDecision(Publishable):
         blank=True,
         help_text="Leave empty if the record does not say.",
     )
-    decision_status = models.CharField(
-        max_length=20, choices=DecisionStatus.choices, blank=True
-    )
+    decision_status = models.CharField(max_length=20, choices=DecisionStatus.choices, blank=True)
     lead_member = models.CharField(
         max_length=250,
         blank=True,
@@ -167,6 +165,11 @@ class CabinetDecision(Publishable):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.title)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("decisions:detail", kwargs={"slug": self.slug})
 
@@ -187,11 +190,6 @@ class CabinetDecision(Publishable):
             else:
                 groups.append((point.get_kind_display(), [point]))
         return groups
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(self, self.title)
-        super().save(*args, **kwargs)
 
 
 class DecisionPoint(models.Model):

@@ -6,12 +6,17 @@ from .models import Priority, Strategy
 
 
 class PriorityInline(admin.TabularInline):
+    """The strategy's priorities at a glance; each is edited on its own page."""
+
     model = Priority
     fields = ["number", "short_title", "slug"]
-    readonly_fields = ["slug"]
+    readonly_fields = fields
     extra = 0
     show_change_link = True
     can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Strategy)
@@ -23,7 +28,10 @@ class StrategyAdmin(ContentAdmin):
     inlines = [PriorityInline]
     fieldsets = [
         (None, {"fields": ["title", "short_name", "slug", "status"]}),
-        ("Period and approval", {"fields": [("start_year", "end_year"), "approved_on", "approved_by"]}),
+        (
+            "Period and approval",
+            {"fields": [("start_year", "end_year"), "approved_on", "approved_by"]},
+        ),
         ("About the strategy", {"fields": ["vision", "summary", "document_url"]}),
     ]
 

@@ -28,7 +28,8 @@ class Strategy(models.Model):
     short_name = models.CharField(
         max_length=120,
         blank=True,
-        help_text="The name families know it by, e.g. “Meeting Needs Together - ambitious for all”.",
+        help_text="The name families know it by, "
+        "e.g. “Meeting Needs Together - ambitious for all”.",
     )
     slug = models.SlugField(
         max_length=120,
@@ -84,9 +85,14 @@ class Strategy(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.title)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
-        return reverse("home") if self.status == self.Status.CURRENT else reverse(
-            "priorities:index"
+        return (
+            reverse("home") if self.status == self.Status.CURRENT else reverse("priorities:index")
         )
 
     @property
@@ -96,11 +102,6 @@ class Strategy(models.Model):
     def clean(self):
         if self.start_year and self.end_year and self.end_year < self.start_year:
             raise ValidationError({"end_year": "The end year cannot be before the start year."})
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(self, self.title)
-        super().save(*args, **kwargs)
 
 
 class Priority(models.Model):
@@ -149,10 +150,10 @@ class Priority(models.Model):
     def __str__(self):
         return f"Priority {self.number}: {self.short_title}"
 
-    def get_absolute_url(self):
-        return reverse("priorities:detail", kwargs={"slug": self.slug})
-
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(self, self.short_title)
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("priorities:detail", kwargs={"slug": self.slug})

@@ -48,5 +48,3 @@ class PriorityDetailView(DetailView):
             next_priority=siblings[position + 1] if position + 1 < len(siblings) else None,
             **kwargs,
         )
-
-

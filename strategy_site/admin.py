@@ -1,5 +1,4 @@
 from django import forms
-from django.contrib import admin
 from django.db import models
 from markdownx.admin import MarkdownxModelAdmin
 
@@ -12,5 +11,7 @@ class ContentAdmin(MarkdownxModelAdmin):
     formfield_overrides = {
         **MarkdownxModelAdmin.formfield_overrides,
         models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple},
+        # A web address typed without http(s):// means https (Django 6's default).
+        models.URLField: {"assume_scheme": "https"},
     }
     save_on_top = True

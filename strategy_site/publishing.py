@@ -52,6 +52,11 @@ class Publishable(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs):
+        if self.status == Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
     @property
     def is_published(self):
         return (
@@ -59,11 +64,6 @@ class Publishable(models.Model):
             and self.published_at is not None
             and self.published_at <= timezone.now()
         )
-
-    def save(self, *args, **kwargs):
-        if self.status == Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
-        super().save(*args, **kwargs)
 
 
 def unique_slug(instance, text, *, field="slug", queryset=None):

@@ -13,9 +13,10 @@ VOID_TAGS = {
 
 
 class Element:
-    def __init__(self, tag, attrs):
+    def __init__(self, tag, attrs, parents):
         self.tag = tag
         self.attrs = dict(attrs)
+        self.parents = parents
         self.parts = []
 
     @property
@@ -36,7 +37,7 @@ class Page(HTMLParser):
         return cls(response.content.decode())
 
     def handle_starttag(self, tag, attrs):
-        element = Element(tag, attrs)
+        element = Element(tag, attrs, parents=list(self._open))
         self.elements.append(element)
         if tag not in VOID_TAGS:
             self._open.append(element)
@@ -58,6 +59,10 @@ class Page(HTMLParser):
             if element.tag == tag
             and all(element.attrs.get(name) == value for name, value in attrs.items())
         ]
+
+    def inside(self, container):
+        """Every element within `container`, in document order."""
+        return [element for element in self.elements if container in element.parents]
 
     def texts(self, tag):
         """The text of every `tag` element, in document order."""

@@ -6,7 +6,9 @@ from django.urls import reverse
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_family_browses_from_home_to_a_priority_without_javascript(live_server, real_content, browser):
+def test_family_browses_from_home_to_a_priority_without_javascript(
+    live_server, real_content, browser
+):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(live_server.url + reverse("home"))

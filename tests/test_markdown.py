@@ -67,7 +67,9 @@ def test_headings_lists_and_links_render():
 
     assert "<h2>How it will be delivered</h2>" in html
     assert "<ul>\n<li>first point</li>\n<li>second point</li>\n</ul>" in html
-    assert '<a href="https://example.org/strategy" rel="noopener noreferrer">the strategy</a>' in html
+    assert (
+        '<a href="https://example.org/strategy" rel="noopener noreferrer">the strategy</a>' in html
+    )
 
 
 def test_a_top_level_heading_becomes_a_section_heading_under_the_page_title():

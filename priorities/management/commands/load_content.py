@@ -20,7 +20,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, force=False, **options):
         if Strategy.objects.exists() and not force:
-            self.stdout.write("Content already loaded; leaving it as it is (use --force to reload).")
+            self.stdout.write(
+                "Content already loaded; leaving it as it is (use --force to reload)."
+            )
             return
         fixture_dir = Path(settings.BASE_DIR) / "fixtures"
         call_command("loaddata", *(str(fixture_dir / f"{name}.json") for name in FIXTURES))

@@ -1,0 +1,109 @@
+"""Pages cost the same number of database queries with one item or fifty."""
+
+import pytest
+from django.urls import reverse
+
+from priorities.models import PRIORITY_COUNT, Strategy
+from tests.factories import (
+    CabinetDecisionFactory,
+    DecisionPointFactory,
+    PressReleaseFactory,
+    PriorityFactory,
+    QuoteFactory,
+    StrategyFactory,
+)
+
+
+def current_priorities(count):
+    """A current strategy with up to six priorities (a strategy never has more)."""
+    strategy = StrategyFactory(status=Strategy.Status.CURRENT)
+    return [
+        PriorityFactory(strategy=strategy, number=number)
+        for number in range(1, min(count, PRIORITY_COUNT) + 1)
+    ]
+
+
+def press_releases(count, priorities):
+    """Fully linked, as editors link them: strategy, priorities and a quote each."""
+    items = PressReleaseFactory.create_batch(
+        count, strategy=priorities[0].strategy, priorities=priorities
+    )
+    for item in items:
+        QuoteFactory(press_release=item)
+    return items
+
+
+def decisions(count, priorities):
+    """Fully linked: strategy, priorities and a numbered point each."""
+    items = CabinetDecisionFactory.create_batch(
+        count, strategy=priorities[0].strategy, priorities=priorities
+    )
+    for item in items:
+        DecisionPointFactory(decision=item, number=1)
+    return items
+
+
+def home(count):
+    priorities = current_priorities(count)
+    press_releases(count, priorities)
+    decisions(count, priorities)
+    return reverse("home")
+
+
+def priority_list(count):
+    priorities = current_priorities(count)
+    press_releases(count, priorities)
+    decisions(count, priorities)
+    return reverse("priorities:index")
+
+
+def priority_detail(count):
+    priorities = current_priorities(count)
+    press_releases(count, priorities)
+    decisions(count, priorities)
+    return priorities[0].get_absolute_url()
+
+
+def news_list(count):
+    press_releases(count, current_priorities(count))
+    return reverse("news:index")
+
+
+def decision_list(count):
+    decisions(count, current_priorities(count))
+    return reverse("decisions:index")
+
+
+def press_release_detail(count):
+    [press_release] = press_releases(1, PriorityFactory.create_batch(count))
+    QuoteFactory.create_batch(count - 1, press_release=press_release)
+    return press_release.get_absolute_url()
+
+
+def decision_detail(count):
+    [decision] = decisions(1, PriorityFactory.create_batch(count))
+    DecisionPointFactory.create_batch(count - 1, decision=decision)
+    return decision.get_absolute_url()
+
+
+# The most queries each page may make, whatever the amount of content.
+BUDGETS = {
+    home: 4,
+    priority_list: 2,
+    priority_detail: 4,
+    news_list: 2,
+    decision_list: 2,
+    press_release_detail: 3,
+    decision_detail: 3,
+}
+
+
+@pytest.mark.parametrize("count", [1, 50])
+@pytest.mark.parametrize("page", BUDGETS, ids=lambda page: page.__name__)
+def test_queries_stay_flat_as_content_grows(client, db, django_assert_max_num_queries, page, count):
+    url = page(count)
+
+    with django_assert_max_num_queries(BUDGETS[page]):
+        response = client.get(url)
+
+    assert response.status_code == 200
