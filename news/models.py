@@ -5,7 +5,7 @@ from django.utils.dateformat import format as date_format
 from markdownx.models import MarkdownxField
 
 from priorities.models import Priority, Strategy
-from strategy_site.publishing import Publishable, unique_slug
+from strategy_site.publishing import Publishable, SlugFromTitle
 
 SLUG_HELP = (
     "The last part of the web address, filled in from the title. "
@@ -13,7 +13,7 @@ SLUG_HELP = (
 )
 
 
-class PressRelease(Publishable):
+class PressRelease(SlugFromTitle, Publishable):
     title = models.CharField("headline", max_length=200)
     slug = models.SlugField(max_length=120, unique=True, help_text=SLUG_HELP)
     standfirst = models.TextField(
@@ -65,11 +65,6 @@ class PressRelease(Publishable):
     def __str__(self):
         return self.title
 
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(self, self.title)
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return reverse("news:detail", kwargs={"slug": self.slug})
 
@@ -90,7 +85,7 @@ class Quote(models.Model):
         return f"{self.speaker}: {self.text[:60]}"
 
 
-class CabinetDecision(Publishable):
+class CabinetDecision(SlugFromTitle, Publishable):
     class DecisionType(models.TextChoices):
         KEY = "key", "Key decision"
         NON_KEY = "non_key", "Non-key decision"
@@ -164,11 +159,6 @@ class CabinetDecision(Publishable):
 
     def __str__(self):
         return self.title
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(self, self.title)
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("decisions:detail", kwargs={"slug": self.slug})

@@ -4,7 +4,7 @@ from django.db import models
 from django.urls import reverse
 from markdownx.models import MarkdownxField
 
-from strategy_site.publishing import unique_slug
+from strategy_site.publishing import SlugFromTitle
 
 PRIORITY_COUNT = 6
 
@@ -15,7 +15,7 @@ class StrategyQuerySet(models.QuerySet):
         return self.filter(status=Strategy.Status.CURRENT).first()
 
 
-class Strategy(models.Model):
+class Strategy(SlugFromTitle, models.Model):
     class Status(models.TextChoices):
         CURRENT = "current", "Current"
         PREVIOUS = "previous", "Previous"
@@ -85,11 +85,6 @@ class Strategy(models.Model):
     def __str__(self):
         return self.title
 
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(self, self.title)
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return (
             reverse("home") if self.status == self.Status.CURRENT else reverse("priorities:index")
@@ -104,7 +99,9 @@ class Strategy(models.Model):
             raise ValidationError({"end_year": "The end year cannot be before the start year."})
 
 
-class Priority(models.Model):
+class Priority(SlugFromTitle, models.Model):
+    slug_source_field = "short_title"
+
     strategy = models.ForeignKey(Strategy, on_delete=models.PROTECT, related_name="priorities")
     number = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(PRIORITY_COUNT)],
@@ -149,11 +146,6 @@ class Priority(models.Model):
 
     def __str__(self):
         return f"Priority {self.number}: {self.short_title}"
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(self, self.short_title)
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("priorities:detail", kwargs={"slug": self.slug})

@@ -66,12 +66,26 @@ class Publishable(models.Model):
         )
 
 
-def unique_slug(instance, text, *, field="slug", queryset=None):
-    """A slug made of lowercase words from `text`, unique among its siblings.
+class SlugFromTitle(models.Model):
+    """Fills in an empty slug from the title when saving.
 
-    Used when an editor leaves the slug empty; the admin prefills it as they
-    type, so this is a safety net for fixtures, imports and the shell.
+    The admin prefills slugs as editors type; this is the safety net for
+    fixtures, imports and the shell.
     """
+
+    slug_source_field = "title"
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, getattr(self, self.slug_source_field))
+        super().save(*args, **kwargs)
+
+
+def unique_slug(instance, text, *, field="slug", queryset=None):
+    """A slug made of lowercase words from `text`, unique among its siblings."""
     max_length = instance._meta.get_field(field).max_length
     base = slugify(text)[:max_length].strip("-") or "item"
     queryset = queryset if queryset is not None else type(instance)._default_manager.all()
