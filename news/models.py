@@ -37,10 +37,37 @@ class PressRelease(SlugFromTitle, Publishable):
         "image description (alt text)",
         max_length=250,
         blank=True,
-        help_text="Describe the photo for people who cannot see it. Required with a photo.",
+        help_text="Describe the photo for people who cannot see it. "
+        "Required unless you tick “decorative”.",
+    )
+    image_is_decorative = models.BooleanField(
+        "the photo is decorative",
+        default=False,
+        help_text="Tick only if the photo adds nothing a reader would miss; "
+        "screen readers will skip it.",
     )
     image_caption = models.CharField(
         max_length=300, blank=True, help_text="Shown under the photo, e.g. who is in it."
+    )
+    image_credit = models.CharField(
+        "photo credit", max_length=200, blank=True, help_text="Who took the photo, if known."
+    )
+    image_shows_people = models.BooleanField(
+        "the photo shows people",
+        default=True,
+        help_text="Untick only if nobody can be recognised in the photo.",
+    )
+    image_consent_recorded = models.BooleanField(
+        "consent recorded for everyone pictured",
+        default=False,
+        help_text="Required before a photo of people can be published. "
+        "These may be photos of children.",
+    )
+    image_renditions = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="Resized copies of the photo, made when it is saved.",
     )
     strategy = models.ForeignKey(
         Strategy, on_delete=models.PROTECT, null=True, blank=True, related_name="press_releases"
@@ -56,10 +83,16 @@ class PressRelease(SlugFromTitle, Publishable):
         ordering = ["-published_at", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(image="") | ~models.Q(image_alt=""),
+                condition=models.Q(image="")
+                | ~models.Q(image_alt="")
+                | models.Q(image_is_decorative=True),
                 name="press_release_image_has_alt_text",
-                violation_error_message="Add an image description (alt text) for the photo.",
+                violation_error_message="Add an image description (alt text) for the photo, "
+                "or tick “decorative”.",
             ),
+        ]
+        permissions = [
+            ("publish_pressrelease", "Can publish, unpublish and schedule press releases")
         ]
 
     def __str__(self):
@@ -156,6 +189,9 @@ class CabinetDecision(SlugFromTitle, Publishable):
 
     class Meta:
         ordering = ["-meeting_date", "-published_at", "-pk"]
+        permissions = [
+            ("publish_cabinetdecision", "Can publish, unpublish and schedule cabinet decisions")
+        ]
 
     def __str__(self):
         return self.title

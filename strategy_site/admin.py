@@ -2,8 +2,10 @@ from django import forms
 from django.db import models
 from markdownx.admin import MarkdownxModelAdmin
 
+from strategy_site.history_admin import HistoryAdmin
 
-class ContentAdmin(MarkdownxModelAdmin):
+
+class ContentAdmin(HistoryAdmin, MarkdownxModelAdmin):
     """Admin defaults for every content type: Markdown fields get the live-preview
     editor, and a handful of priorities show as tick boxes rather than a
     multi-select that needs Ctrl-click."""

@@ -3,13 +3,16 @@ The publishing base shared by everything that is dated and published:
 press releases and cabinet decisions today, progress updates later.
 """
 
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.text import slugify
 
 
 class Status(models.TextChoices):
     DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
     PUBLISHED = "published", "Published"
 
 
@@ -25,6 +28,9 @@ class PublishableQuerySet(models.QuerySet):
     def drafts(self):
         return self.filter(status=Status.DRAFT)
 
+    def in_review(self):
+        return self.filter(status=Status.IN_REVIEW)
+
 
 class Publishable(models.Model):
     status = models.CharField(
@@ -32,7 +38,8 @@ class Publishable(models.Model):
         choices=Status.choices,
         default=Status.DRAFT,
         db_index=True,
-        help_text="Drafts are never shown to the public.",
+        help_text="Draft: being written. In review: ready for a publisher to sign off. "
+        "Published: on the site from the publication date. Only publishers can publish.",
     )
     published_at = models.DateTimeField(
         "publication date",
@@ -40,12 +47,22 @@ class Publishable(models.Model):
         blank=True,
         db_index=True,
         help_text=(
-            "When this appears on the site (UK time). Leave empty while drafting: "
-            "it is set to now when you publish. A future date keeps it hidden until then."
+            "When this appears on the site, in UK time. Leave empty to publish now. "
+            "A future date and time keeps it hidden until that moment."
         ),
+    )
+    first_published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the public could first see it. Once set, its address is never reused: "
+        "it answers “gone” if unpublished.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Public notes about significant updates, shown as “last updated” (as GOV.UK does).
+    change_notes = GenericRelation("strategy_site.ChangeNote")
 
     objects = PublishableQuerySet.as_manager()
 
@@ -53,9 +70,27 @@ class Publishable(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
-        if self.status == Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
+        if self.status == Status.PUBLISHED:
+            if self.published_at is None:
+                self.published_at = timezone.now()
+            # Follows the schedule until the item has really been public.
+            if self.first_published_at is None or self.first_published_at > timezone.now():
+                self.first_published_at = self.published_at
+        elif self.first_published_at and self.first_published_at > timezone.now():
+            self.first_published_at = None  # unpublished before it ever went live
         super().save(*args, **kwargs)
+        if self.status == Status.PUBLISHED:
+            self.remember_address()
+
+    def delete(self, *args, **kwargs):
+        if self.first_published_at:
+            self.remember_address()  # so its address answers 410 Gone, not 404
+        return super().delete(*args, **kwargs)
+
+    def remember_address(self):
+        from strategy_site.models import SlugRecord
+
+        SlugRecord.remember(self)
 
     @property
     def is_published(self):
@@ -64,6 +99,32 @@ class Publishable(models.Model):
             and self.published_at is not None
             and self.published_at <= timezone.now()
         )
+
+    @property
+    def is_scheduled(self):
+        return (
+            self.status == Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    @property
+    def was_ever_public(self):
+        return self.first_published_at is not None and self.first_published_at <= timezone.now()
+
+    @property
+    def state_label(self):
+        """What an editor needs to know at a glance: Draft, In review, Scheduled or Published."""
+        if self.is_scheduled:
+            when = date_format(timezone.localtime(self.published_at), r"j M Y \a\t H:i")
+            return f"Scheduled for {when} (UK time)"
+        return self.get_status_display()
+
+    @property
+    def last_updated_at(self):
+        """The latest public change note's date, from prefetched notes when available."""
+        notes = list(self.change_notes.all())
+        return max((note.created_at for note in notes), default=None)
 
 
 class SlugFromTitle(models.Model):

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "markdownx",
+    "reversion",
     # Shared plumbing: publishing base, Markdown rendering, template tags.
     "strategy_site",
     "priorities",

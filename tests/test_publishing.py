@@ -237,7 +237,9 @@ def test_a_photo_without_a_description_is_refused(db):
     with pytest.raises(ValidationError) as refused:
         press_release.full_clean()
 
-    assert "Add an image description (alt text) for the photo." in refused.value.messages
+    assert "Add an image description (alt text) for the photo, or tick “decorative”." in (
+        refused.value.messages
+    )
 
 
 def test_a_photo_with_a_description_is_accepted(db, settings, tmp_path):
