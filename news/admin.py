@@ -1,18 +1,8 @@
 from django.contrib import admin
 
-from strategy_site.admin import ContentAdmin
+from strategy_site.admin import PUBLISHING_FIELDSET, PublishableAdmin
 
 from .models import CabinetDecision, DecisionPoint, PressRelease, Quote
-
-PUBLISHING_FIELDSET = (
-    "Publishing",
-    {
-        "fields": ["status", "published_at"],
-        "description": "Drafts are never shown to the public. A future date keeps an "
-        "item hidden until then.",
-    },
-)
-
 
 class QuoteInline(admin.StackedInline):
     model = Quote
@@ -21,8 +11,8 @@ class QuoteInline(admin.StackedInline):
 
 
 @admin.register(PressRelease)
-class PressReleaseAdmin(ContentAdmin):
-    list_display = ["title", "status", "published_at", "updated_at"]
+class PressReleaseAdmin(PublishableAdmin):
+    list_display = ["title", "current_state", "published_at", "updated_at"]
     list_filter = ["status", "published_at", "priorities"]
     search_fields = ["title", "standfirst", "body"]
     date_hierarchy = "published_at"
@@ -43,8 +33,8 @@ class DecisionPointInline(admin.TabularInline):
 
 
 @admin.register(CabinetDecision)
-class CabinetDecisionAdmin(ContentAdmin):
-    list_display = ["title", "meeting_date", "decision_status", "status", "published_at"]
+class CabinetDecisionAdmin(PublishableAdmin):
+    list_display = ["title", "meeting_date", "decision_status", "current_state", "published_at"]
     list_filter = ["status", "decision_status", "decision_type", "meeting_body", "priorities"]
     search_fields = ["title", "summary_for_families", "discussion", "reasons", "lead_member"]
     date_hierarchy = "meeting_date"

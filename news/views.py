@@ -1,6 +1,6 @@
 from django.views.generic import DetailView, ListView
 
-from strategy_site.views import StaffCanSeeDraftsMixin
+from strategy_site.views import PublishedDetailMixin
 
 from .models import CabinetDecision, PressRelease
 
@@ -14,7 +14,7 @@ class PressReleaseListView(ListView):
         return PressRelease.objects.published()
 
 
-class PressReleaseDetailView(StaffCanSeeDraftsMixin, DetailView):
+class PressReleaseDetailView(PublishedDetailMixin, DetailView):
     model = PressRelease
 
     def get_queryset(self):
@@ -29,7 +29,7 @@ class DecisionListView(ListView):
         return CabinetDecision.objects.published()
 
 
-class DecisionDetailView(StaffCanSeeDraftsMixin, DetailView):
+class DecisionDetailView(PublishedDetailMixin, DetailView):
     model = CabinetDecision
     template_name = "news/decision_detail.html"
 

@@ -1,8 +1,19 @@
+from datetime import timedelta
+
 from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
 from markdownx.admin import MarkdownxModelAdmin
 
 from strategy_site.history_admin import HistoryAdmin
+from strategy_site.models import ChangeNote, PreviewLink
+from strategy_site.publishing import Status
 
 
 class ContentAdmin(HistoryAdmin, MarkdownxModelAdmin):
@@ -17,3 +28,211 @@ class ContentAdmin(HistoryAdmin, MarkdownxModelAdmin):
         models.URLField: {"assume_scheme": "https"},
     }
     save_on_top = True
+
+
+PUBLISHING_FIELDSET = (
+    "Publishing",
+    {
+        "fields": ["current_state", "status", "published_at"],
+        "description": "Drafts and items in review are never shown to the public. "
+        "Publishers sign items off: a publication date in the future (UK time) keeps a "
+        "published item hidden until that moment.",
+    },
+)
+CHANGE_NOTE_FIELDSET = (
+    "Public change note",
+    {
+        "fields": ["change_note"],
+        "description": "For a significant update to a published page, say what changed. "
+        "It is shown on the page with today's date. Leave empty for minor fixes.",
+    },
+)
+ONLY_PUBLISHERS_PUBLISH = (
+    "Only a publisher can publish. Choose “In review” to ask a publisher to sign it off."
+)
+
+
+class PublishableForm(forms.ModelForm):
+    """Enforces the roles on the submitted data, whatever the browser sent."""
+
+    can_publish = False  # set per request by PublishableAdmin.get_form
+
+    change_note = forms.CharField(
+        label="Change note",
+        required=False,
+        max_length=300,
+        widget=forms.TextInput(attrs={"class": "vLargeTextField"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        status = self.fields.get("status")
+        if status is not None and not self.can_publish:
+            status.choices = [c for c in status.choices if c[0] != Status.PUBLISHED]
+            status.error_messages["invalid_choice"] = ONLY_PUBLISHERS_PUBLISH
+
+    def clean_status(self):
+        status = self.cleaned_data["status"]
+        if status == Status.PUBLISHED and not self.can_publish:
+            raise forms.ValidationError(ONLY_PUBLISHERS_PUBLISH)
+        return status
+
+
+class PublishableAdmin(ContentAdmin):
+    """Draft → In review → Published, with two roles.
+
+    Editors write drafts and submit them for review; they see live and
+    scheduled items read-only. Publishers also publish, unpublish, schedule,
+    add public change notes and make preview links for sign-off.
+    """
+
+    form = PublishableForm
+    change_form_template = "admin/publishing/change_form.html"
+    readonly_fields = ["current_state"]
+
+    def can_publish(self, request):
+        return request.user.has_perm(f"{self.opts.app_label}.publish_{self.opts.model_name}")
+
+    def is_live_or_scheduled(self, obj):
+        return obj is not None and obj.status == Status.PUBLISHED
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if allowed and self.is_live_or_scheduled(obj) and not self.can_publish(request):
+            return False  # the editor sees it read-only
+        return allowed
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        if allowed and self.is_live_or_scheduled(obj) and not self.can_publish(request):
+            return False
+        return allowed
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not self.can_publish(request):
+            fields.append("published_at")  # scheduling is a publisher's decision
+        return fields
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = list(super().get_fieldsets(request, obj))
+        if obj is not None and obj.first_published_at and self.can_publish(request):
+            fieldsets.append(CHANGE_NOTE_FIELDSET)
+        return fieldsets
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        return type(form.__name__, (form,), {"can_publish": self.can_publish(request)})
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["can_manage_preview_links"] = self.may_manage_preview_links(request)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def may_manage_preview_links(self, request):
+        return self.can_publish(request) and request.user.has_perm(
+            "strategy_site.add_previewlink"
+        )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        note = form.cleaned_data.get("change_note", "").strip()
+        if note and obj.first_published_at:
+            ChangeNote.objects.create(item=obj, note=note, created_by=request.user)
+
+    @admin.display(description="Status")
+    def current_state(self, obj):
+        return obj.state_label if obj and obj.pk else "Draft (not saved yet)"
+
+    # Preview links ------------------------------------------------------------
+
+    def get_urls(self):
+        name = f"{self.opts.app_label}_{self.opts.model_name}_preview_links"
+        return [
+            path(
+                "<path:object_id>/preview-links/",
+                self.admin_site.admin_view(self.preview_links_view),
+                name=name,
+            ),
+            *super().get_urls(),
+        ]
+
+    def preview_links_view(self, request, object_id):
+        obj = self.get_object(request, object_id)
+        if obj is None:
+            raise Http404("No such item")
+        if not self.may_manage_preview_links(request):
+            raise PermissionDenied
+        links = PreviewLink.objects.filter(
+            content_type__app_label=self.opts.app_label,
+            content_type__model=self.opts.model_name,
+            object_id=obj.pk,
+        )
+        form = PreviewLinkForm(request.POST or None)
+        if request.method == "POST":
+            if "revoke" in request.POST:
+                link = links.filter(pk=request.POST["revoke"]).first()
+                if link:
+                    link.revoke()
+                    messages.success(request, "The preview link has been revoked.")
+                return redirect(request.path)
+            if form.is_valid():
+                link = PreviewLink.objects.create(
+                    item=obj,
+                    created_by=request.user,
+                    expires_at=timezone.now() + timedelta(days=int(form.cleaned_data["days"])),
+                )
+                messages.success(
+                    request,
+                    "Preview link created. Copy it from the list below and send it "
+                    "to the person who needs to see it.",
+                )
+                return redirect(request.path)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": obj,
+            "title": f"Preview links for “{obj}”",
+            "links": [(link, request.build_absolute_uri(link.get_absolute_url())) for link in links],
+            "form": form,
+            "change_url": reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk]
+            ),
+        }
+        return TemplateResponse(request, "admin/publishing/preview_links.html", context)
+
+
+class PreviewLinkForm(forms.Form):
+    days = forms.TypedChoiceField(
+        label="The link works for",
+        choices=[(1, "1 day"), (3, "3 days"), (7, "7 days"), (14, "14 days")],
+        coerce=int,
+        initial=PreviewLink.DEFAULT_DAYS,
+    )
+
+
+@admin.register(PreviewLink)
+class PreviewLinkAdmin(admin.ModelAdmin):
+    list_display = ["item", "created_by", "created_at", "expires_at", "revoked_at"]
+    list_filter = ["content_type", ("revoked_at", admin.EmptyFieldListFilter)]
+    actions = ["revoke"]
+    readonly_fields = ["content_type", "object_id", "created_by", "created_at"]
+    fields = ["content_type", "object_id", "expires_at", "revoked_at", "created_by", "created_at"]
+
+    def has_add_permission(self, request):
+        return False  # made from an item's change form, where the item is known
+
+    @admin.action(description="Revoke the selected preview links")
+    def revoke(self, request, queryset):
+        for link in queryset:
+            link.revoke()
+        messages.success(request, f"{len(queryset)} preview link(s) revoked.")
+
+
+@admin.register(ChangeNote)
+class ChangeNoteAdmin(admin.ModelAdmin):
+    list_display = ["note", "item", "created_at", "created_by"]
+    readonly_fields = ["content_type", "object_id", "created_by"]
+    fields = ["content_type", "object_id", "note", "created_at", "created_by"]
+
+    def has_add_permission(self, request):
+        return False  # added with the update, from the item's change form

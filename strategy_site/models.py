@@ -48,10 +48,10 @@ class SlugRecord(models.Model):
         return f"{self.content_type.model} {self.object_id}: {self.slug}"
 
     @classmethod
-    def remember(cls, item):
+    def remember(cls, item, slug):
         cls.objects.update_or_create(
             content_type=ContentType.objects.get_for_model(item),
-            slug=item.slug,
+            slug=slug,
             defaults={"object_id": item.pk},
         )
 

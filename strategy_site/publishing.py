@@ -78,19 +78,31 @@ class Publishable(models.Model):
                 self.first_published_at = self.published_at
         elif self.first_published_at and self.first_published_at > timezone.now():
             self.first_published_at = None  # unpublished before it ever went live
+        previous_slug = self._saved_slug() if self.was_ever_public else None
         super().save(*args, **kwargs)
-        if self.status == Status.PUBLISHED:
-            self.remember_address()
+        if self.was_ever_public:
+            self.remember_addresses(previous_slug, self.slug)
 
     def delete(self, *args, **kwargs):
-        if self.first_published_at:
-            self.remember_address()  # so its address answers 410 Gone, not 404
+        if self.was_ever_public:
+            self.remember_addresses(self.slug)  # so its address answers 410 Gone, not 404
         return super().delete(*args, **kwargs)
 
-    def remember_address(self):
+    def _saved_slug(self):
+        if self.pk is None:
+            return None
+        return type(self)._default_manager.filter(pk=self.pk).values_list("slug", flat=True).first()
+
+    def remember_addresses(self, *slugs):
+        """Keep every address this item has had since it first went public.
+
+        Subclasses have a `slug` field; their detail views answer 301 or 410
+        for remembered addresses (see strategy_site.views).
+        """
         from strategy_site.models import SlugRecord
 
-        SlugRecord.remember(self)
+        for slug in {slug for slug in slugs if slug}:
+            SlugRecord.remember(self, slug)
 
     @property
     def is_published(self):

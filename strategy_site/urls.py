@@ -6,6 +6,7 @@ from django.urls import include, path
 from news import urls as news_urls
 from priorities.views import HomeView
 from strategy_site import editor_views
+from strategy_site.views import preview
 
 admin.site.site_header = f"{settings.SITE_NAME}: editing"
 admin.site.site_title = f"{settings.SITE_NAME} admin"
@@ -16,6 +17,7 @@ urlpatterns = [
     path("priorities/", include("priorities.urls")),
     path("news/", include((news_urls.press_release_patterns, "news"))),
     path("decisions/", include((news_urls.decision_patterns, "decisions"))),
+    path("preview/<str:token>/", preview, name="preview"),
     # django-markdownx's paths (its widget posts to these), behind our staff check.
     path("markdownx/markdownify/", editor_views.markdown_preview, name="markdownx_markdownify"),
     path("markdownx/upload/", editor_views.image_upload, name="markdownx_upload"),

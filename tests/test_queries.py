@@ -93,8 +93,8 @@ BUDGETS = {
     priority_detail: 4,
     news_list: 2,
     decision_list: 2,
-    press_release_detail: 3,
-    decision_detail: 3,
+    press_release_detail: 4,  # the item, quotes, priorities, change notes
+    decision_detail: 4,  # the item, points, priorities, change notes
 }
 
 
