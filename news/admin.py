@@ -4,6 +4,7 @@ from strategy_site.admin import PUBLISHING_FIELDSET, PublishableAdmin
 
 from .models import CabinetDecision, DecisionPoint, PressRelease, Quote
 
+
 class QuoteInline(admin.StackedInline):
     model = Quote
     extra = 0

@@ -129,9 +129,7 @@ class PublishableAdmin(ContentAdmin):
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def may_manage_preview_links(self, request):
-        return self.can_publish(request) and request.user.has_perm(
-            "strategy_site.add_previewlink"
-        )
+        return self.can_publish(request) and request.user.has_perm("strategy_site.add_previewlink")
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -192,7 +190,9 @@ class PublishableAdmin(ContentAdmin):
             "opts": self.opts,
             "original": obj,
             "title": f"Preview links for “{obj}”",
-            "links": [(link, request.build_absolute_uri(link.get_absolute_url())) for link in links],
+            "links": [
+                (link, request.build_absolute_uri(link.get_absolute_url())) for link in links
+            ],
             "form": form,
             "change_url": reverse(
                 f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk]

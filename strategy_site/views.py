@@ -46,7 +46,9 @@ class PublishedDetailMixin:
 def preview(request, token):
     """An unpublished item, shown exactly as its public page will look, to whoever
     holds an unexpired, unrevoked preview link (no account needed)."""
-    link = get_object_or_404(PreviewLink.objects.usable().select_related("content_type"), token=token)
+    link = get_object_or_404(
+        PreviewLink.objects.usable().select_related("content_type"), token=token
+    )
     item = link.item
     if item is None:  # deleted since the link was made
         raise Http404("No such page")
