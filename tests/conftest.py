@@ -18,6 +18,31 @@ def staff_client(client, django_user_model):
     return client
 
 
+def client_in_role(django_user_model, role):
+    from django.contrib.auth.models import Group
+    from django.test import Client
+
+    user = django_user_model.objects.create_user(
+        username=role.lower(), password="a-long-test-password", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name=role))
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def editor_client(db, django_user_model):
+    """A comms officer in the Editor group: writes drafts, submits them for review."""
+    return client_in_role(django_user_model, "Editor")
+
+
+@pytest.fixture
+def publisher_client(db, django_user_model):
+    """A comms officer in the Publisher group: also publishes, schedules, makes preview links."""
+    return client_in_role(django_user_model, "Publisher")
+
+
 @pytest.fixture(scope="session")
 def browser():
     """Debian's chromium, headless. Playwright never downloads a browser here."""
