@@ -33,7 +33,7 @@ class ContentAdmin(HistoryAdmin, MarkdownxModelAdmin):
 PUBLISHING_FIELDSET = (
     "Publishing",
     {
-        "fields": ["current_state", "status", "published_at"],
+        "fields": ["status", "published_at"],
         "description": "Drafts and items in review are never shown to the public. "
         "Publishers sign items off: a publication date in the future (UK time) keeps a "
         "published item hidden until that moment.",
@@ -88,7 +88,6 @@ class PublishableAdmin(ContentAdmin):
 
     form = PublishableForm
     change_form_template = "admin/publishing/change_form.html"
-    readonly_fields = ["current_state"]
 
     def can_publish(self, request):
         return request.user.has_perm(f"{self.opts.app_label}.publish_{self.opts.model_name}")
