@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from markdownx.admin import MarkdownxModelAdmin
 
 from strategy_site.history_admin import HistoryAdmin
@@ -170,6 +171,7 @@ class PublishableAdmin(ContentAdmin):
                 link = links.filter(pk=request.POST["revoke"]).first()
                 if link:
                     link.revoke()
+                    self.log_change(request, obj, "Revoked a preview link.")
                     messages.success(request, "The preview link has been revoked.")
                 return redirect(request.path)
             if form.is_valid():
@@ -178,6 +180,8 @@ class PublishableAdmin(ContentAdmin):
                     created_by=request.user,
                     expires_at=timezone.now() + timedelta(days=int(form.cleaned_data["days"])),
                 )
+                until = date_format(timezone.localtime(link.expires_at), "j F Y, H:i")
+                self.log_change(request, obj, f"Made a preview link that works until {until}.")
                 messages.success(
                     request,
                     "Preview link created. Copy it from the list below and send it "

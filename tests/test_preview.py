@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import time_machine
+from django.contrib.admin.models import LogEntry
 from django.urls import reverse
 from django.utils import timezone
 
@@ -46,6 +47,9 @@ def test_a_publisher_makes_a_preview_link_for_someone_without_an_account(publish
 
     assert response.status_code == 302
     link = PreviewLink.objects.get()
+    assert LogEntry.objects.filter(
+        object_id=str(item.pk), change_message__startswith="Made a preview link"
+    ).exists()
     assert len(link.token) >= 40  # 256 bits from secrets: unguessable
     assert link.expires_at - timezone.now() > timedelta(days=2, hours=23)
     assert link.token in publisher_client.get(preview_links_url(item)).content.decode()
