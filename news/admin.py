@@ -21,7 +21,21 @@ class PressReleaseAdmin(PublishableAdmin):
     inlines = [QuoteInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "standfirst", "body"]}),
-        ("Photo", {"fields": ["image", "image_alt", "image_caption"], "classes": ["collapse"]}),
+        (
+            "Photo",
+            {
+                "fields": [
+                    "image",
+                    "image_alt",
+                    "image_is_decorative",
+                    "image_caption",
+                    "image_credit",
+                    "image_shows_people",
+                    "image_consent_recorded",
+                ],
+                "classes": ["collapse"],
+            },
+        ),
         ("Links", {"fields": ["strategy", "priorities"]}),
         PUBLISHING_FIELDSET,
     ]

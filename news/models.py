@@ -1,11 +1,13 @@
-from django.core.validators import FileExtensionValidator
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils.dateformat import format as date_format
+from django.utils.functional import cached_property
 from markdownx.models import MarkdownxField
 
 from priorities.models import Priority, Strategy
-from strategy_site.publishing import Publishable, SlugFromTitle
+from strategy_site import images
+from strategy_site.publishing import Publishable, SlugFromTitle, Status
 
 SLUG_HELP = (
     "The last part of the web address, filled in from the title. "
@@ -23,13 +25,15 @@ class PressRelease(SlugFromTitle, Publishable):
     body = MarkdownxField(
         help_text="The full text. Put quotes in the Quotes section below, not here.",
     )
-    image = models.ImageField(
+    image = images.ImageField(
+        "photo",
         upload_to="news/%Y/",
         blank=True,
         width_field="image_width",
         height_field="image_height",
-        validators=[FileExtensionValidator(["jpg", "jpeg", "png", "webp"])],
-        help_text="Optional photo: JPEG, PNG or WebP.",
+        validators=[images.validate_image],
+        help_text="Optional: a JPEG, PNG or WebP. Where and how it was taken "
+        "(location, camera details) is removed when it is saved.",
     )
     image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
@@ -100,6 +104,70 @@ class PressRelease(SlugFromTitle, Publishable):
 
     def get_absolute_url(self):
         return reverse("news:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        if (
+            self.image
+            and self.image_shows_people
+            and not self.image_consent_recorded
+            and self.status == Status.PUBLISHED
+        ):
+            raise ValidationError(
+                {
+                    "image_consent_recorded": "Record consent from everyone in the photo "
+                    "(for a child, from a parent or carer) and tick this box before "
+                    "publishing. If nobody can be recognised, untick “the photo shows people”."
+                }
+            )
+
+    def save(self, *args, **kwargs):
+        # Only a newly chosen photo is cleaned and resized; an unchanged one costs
+        # one small query. The old files go once the new ones are safely recorded.
+        stored_name, stored_renditions = self._stored_photo()
+        if self.image and self.image.name != stored_name:
+            clean = images.clean_copy(self.image)
+            self.image.save(clean.name, clean, save=False)
+            self.image_renditions = images.make_renditions(self.image.name)
+        elif not self.image:
+            self.image_renditions = {}
+        super().save(*args, **kwargs)
+        if stored_name and stored_name != self.image.name:
+            self.delete_photo_files_on_commit(stored_name, stored_renditions)
+
+    def _stored_photo(self):
+        stored = None
+        if self.pk is not None:
+            stored = type(self)._default_manager.filter(pk=self.pk)
+            stored = stored.values_list("image", "image_renditions").first()
+        return stored or ("", {})
+
+    def delete(self, *args, **kwargs):
+        self.delete_photo_files_on_commit(self.image.name, self.image_renditions)
+        return super().delete(*args, **kwargs)
+
+    def delete_photo_files_on_commit(self, name, renditions):
+        """Remove a replaced or deleted photo from the media folder: it may show a
+        child whose consent was withdrawn, and its address may have been shared."""
+        if not name:
+            return
+
+        def delete():
+            if not type(self)._default_manager.filter(image=name).exists():
+                images.delete_files(images.stored_files(name, renditions))
+
+        transaction.on_commit(delete)
+
+    @cached_property
+    def picture(self):
+        """The photo as pages show it (see templates/includes/picture.html)."""
+        return images.picture(
+            self.image,
+            self.image_renditions,
+            alt="" if self.image_is_decorative else self.image_alt,
+            width=self.image_width,
+            height=self.image_height,
+        )
 
 
 class Quote(models.Model):
