@@ -1,7 +1,10 @@
+import re
+
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import resolve
 from django.utils.cache import add_never_cache_headers
+from django.views.decorators.http import require_safe
 
 from strategy_site.models import PreviewLink, SlugRecord
 
@@ -43,9 +46,17 @@ class PublishedDetailMixin:
         return response
 
 
+PREVIEW_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+@require_safe  # GET and HEAD, like the public page it shows; anything else is 405
 def preview(request, token):
     """An unpublished item, shown exactly as its public page will look, to whoever
     holds an unexpired, unrevoked preview link (no account needed)."""
+    # Tokens are URL-safe base64. Anything else (a NUL byte, say, which PostgreSQL
+    # refuses in a query) cannot be one, so it is not looked up.
+    if not PREVIEW_TOKEN.fullmatch(token):
+        raise Http404("No such page")
     link = get_object_or_404(
         PreviewLink.objects.usable().select_related("content_type"), token=token
     )
