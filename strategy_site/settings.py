@@ -7,7 +7,9 @@ without a secret key.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -53,6 +55,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "csp",
+    "axes",
     "markdownx",
     "reversion",
     # Shared plumbing: publishing base, Markdown rendering, template tags.
@@ -61,15 +65,24 @@ INSTALLED_APPS = [
     "news",
 ]
 
+# The header middleware comes before WhiteNoise so static files get the headers too.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "strategy_site.middleware.SecurityHeadersMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # ETag on every cacheable response and 304 for a matching If-None-Match; outside
+    # everything that changes the body, so the ETag is of what is sent.
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "strategy_site.middleware.StaffNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "strategy_site.urls"
@@ -102,6 +115,22 @@ DATABASES = {
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+
+def cache_config(url):
+    """CACHE_URL: empty or locmem:// for this process's memory, redis://host:port/db
+    (or rediss:// for TLS) for a cache every instance shares."""
+    scheme = urlsplit(url).scheme
+    if scheme in ("", "locmem"):
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if scheme in ("redis", "rediss"):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    raise ImproperlyConfigured(
+        f"CACHE_URL must start locmem://, redis:// or rediss://, not {scheme}://"
+    )
+
+
+CACHES = {"default": cache_config(os.environ.get("CACHE_URL", ""))}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -143,6 +172,26 @@ MARKDOWNX_SKIP_RESIZE = ()
 
 LOGIN_URL = "admin:login"
 
+# Brute-force protection for the admin sign-in (django-axes). A username is locked
+# at one address after 5 wrong passwords in a row, for 30 minutes: an attacker
+# cannot lock a real editor out from elsewhere, and cannot guess on from one place.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "strategy_site.security_views.admin_lockout"
+# The visitor's address: REMOTE_ADDR, or, behind DJANGO_TRUSTED_PROXY_COUNT proxies
+# that each append to X-Forwarded-For, the entry the outermost proxy wrote.
+TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "strategy_site.middleware.client_ip"
+
+# Editor sessions: eight hours from sign-in, then sign in again.
+SESSION_COOKIE_AGE = 8 * 60 * 60
+
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
@@ -155,11 +204,46 @@ if not DEBUG:
         SILENCED_SYSTEM_CHECKS = ["security.W021"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # __Host-: the browser only accepts these over https, for this exact host, on
+    # path /, so a sibling subdomain cannot plant or overwrite them. (Over plain
+    # http in development a browser would refuse them, hence production only.)
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+    # Health checks from a load balancer often come over plain http.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# No script needs the CSRF cookie: the admin's forms carry the token, and
+# django-markdownx's script, finding no cookie it can read, takes it from the form.
+CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp) on every response. Our templates and the
+# admin have no inline script or style attribute, so there is no exception:
+# - connect-src 'self': django-markdownx's live preview posts to /markdownx/markdownify/;
+# - img-src 'self': the admin's icons and our uploads (an image an editor links from
+#   another site is blocked, which also keeps visitors from being tracked by it);
+# - media files answer with a stricter policy of their own (security_views.MEDIA_CSP).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'none'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
 
 LOGGING = {
     "version": 1,

@@ -1,11 +1,12 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
 from news import urls as news_urls
 from priorities.views import HomeView
 from strategy_site import editor_views
+from strategy_site.health import healthz
+from strategy_site.security_views import serve_media
 from strategy_site.views import preview
 
 admin.site.site_header = f"{settings.SITE_NAME}: editing"
@@ -22,7 +23,8 @@ urlpatterns = [
     path("markdownx/markdownify/", editor_views.markdown_preview, name="markdownx_markdownify"),
     path("markdownx/upload/", editor_views.image_upload, name="markdownx_upload"),
     path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
+    # Uploaded images, in development and production alike: image types only, with
+    # nosniff and a sandboxing policy (see security_views.serve_media).
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve_media, name="media"),
 ]
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

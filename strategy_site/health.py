@@ -1,0 +1,51 @@
+"""
+/healthz, for a load balancer: can this instance reach its database and cache?
+
+The answer says "ok" or "unavailable" per dependency and nothing more: no
+error text, host names or versions, since anyone on the internet can call it.
+It is never cached and never touches the session, so it sets no cookie.
+"""
+
+import logging
+import secrets
+
+from django.core.cache import cache
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+logger = logging.getLogger(__name__)
+
+
+def database_ok():
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone() == (1,)
+    except Exception:
+        logger.exception("Health check: the database is unavailable")
+        return False
+
+
+def cache_ok():
+    key = f"healthz:{secrets.token_hex(8)}"
+    try:
+        cache.set(key, "ok", timeout=10)
+        ok = cache.get(key) == "ok"
+        cache.delete(key)
+        return ok
+    except Exception:
+        logger.exception("Health check: the cache is unavailable")
+        return False
+
+
+@never_cache
+@require_safe
+def healthz(request):
+    """200 when the database and the cache both answer, 503 when either does not."""
+    checks = {"database": database_ok(), "cache": cache_ok()}
+    healthy = all(checks.values())
+    body = {"status": "ok" if healthy else "unavailable"}
+    body.update({name: "ok" if ok else "unavailable" for name, ok in checks.items()})
+    return JsonResponse(body, status=200 if healthy else 503)

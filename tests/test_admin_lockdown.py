@@ -1,0 +1,162 @@
+"""The admin sign-in resists password guessing: django-axes locks a username at an address."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.test import Client, RequestFactory
+from django.urls import reverse
+
+from strategy_site.middleware import client_ip
+
+PASSWORD = "a-long-test-password"
+LOCKED = "Too many failed sign-in attempts"
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Dozens of sign-ins per test: a deliberately slow hash is not what is under test."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def comms(db, django_user_model):
+    return django_user_model.objects.create_user("comms", password=PASSWORD, is_staff=True)
+
+
+def sign_in(username, password, address="203.0.113.7", forwarded_for=None):
+    """One attempt at the admin sign-in form, from a browser at `address`."""
+    extra = {"REMOTE_ADDR": address}
+    if forwarded_for is not None:
+        extra["HTTP_X_FORWARDED_FOR"] = forwarded_for
+    return Client().post(
+        reverse("admin:login"),
+        {"username": username, "password": password, "next": reverse("admin:index")},
+        **extra,
+    )
+
+
+def signed_in(response):
+    return response.status_code == 302 and response["Location"] == reverse("admin:index")
+
+
+def fail(times, username="comms", **kwargs):
+    for _ in range(times):
+        assert not signed_in(sign_in(username, "wrong-password", **kwargs))
+
+
+def test_the_lockout_is_five_failures_for_thirty_minutes_by_username_and_address():
+    assert settings.AXES_FAILURE_LIMIT == 5
+    assert settings.AXES_COOLOFF_TIME == timedelta(minutes=30)
+    assert settings.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"]]
+
+
+def test_a_few_mistakes_do_not_lock_an_editor_out(comms):
+    for _ in range(4):
+        response = sign_in("comms", "wrong-password")
+        assert response.status_code == 200
+        assert "Please enter the correct username and password" in response.content.decode()
+
+    assert signed_in(sign_in("comms", PASSWORD))
+
+
+def test_five_wrong_passwords_lock_the_account_at_that_address_and_say_why(comms):
+    fail(4)
+    response = sign_in("comms", "wrong-password")
+
+    assert response.status_code == 429
+    text = response.content.decode()
+    assert LOCKED in text
+    assert "locked for 30 minutes from this address" in text
+    assert "contact an administrator" in text
+    assert reverse("admin:login") in text
+    assert "no-store" in response.headers["Cache-Control"]
+
+
+def test_the_right_password_does_not_get_through_a_lock(comms):
+    fail(5)
+
+    response = sign_in("comms", PASSWORD)
+
+    assert response.status_code == 429
+    assert LOCKED in response.content.decode()
+
+
+def test_the_lock_is_for_that_username_at_that_address_only(comms, django_user_model):
+    django_user_model.objects.create_user("colleague", password=PASSWORD, is_staff=True)
+    fail(5, address="203.0.113.7")
+
+    # An attacker elsewhere cannot lock the real editor out...
+    assert signed_in(sign_in("comms", PASSWORD, address="198.51.100.20"))
+    # ...and a colleague in the same office can still sign in.
+    assert signed_in(sign_in("colleague", PASSWORD, address="203.0.113.7"))
+
+
+def test_the_lock_lifts_after_thirty_minutes(comms):
+    with time_machine.travel("2026-03-02 09:00 +0000", tick=False) as clock:
+        fail(5)
+        clock.shift(timedelta(minutes=29))
+        assert sign_in("comms", PASSWORD).status_code == 429
+
+        # That attempt started the cool-off again.
+        clock.shift(timedelta(minutes=31))
+        assert signed_in(sign_in("comms", PASSWORD))
+
+
+def test_without_a_proxy_a_forged_forwarded_for_header_does_not_escape_the_lock(comms):
+    fail(5, forwarded_for="192.0.2.1")
+
+    response = sign_in("comms", PASSWORD, forwarded_for="192.0.2.99")
+
+    assert response.status_code == 429
+
+
+def test_behind_a_proxy_the_lock_follows_the_visitor_not_the_proxy(comms, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    proxy = "10.0.0.5"
+    fail(5, address=proxy, forwarded_for="203.0.113.7")
+
+    # The same visitor is locked, whatever it claims in front of the proxy's entry...
+    locked = sign_in("comms", PASSWORD, address=proxy, forwarded_for="192.0.2.99, 203.0.113.7")
+    assert locked.status_code == 429
+    # ...and another visitor through the same proxy is not.
+    assert signed_in(sign_in("comms", PASSWORD, address=proxy, forwarded_for="198.51.100.20"))
+
+
+@pytest.mark.parametrize(
+    "proxies, forwarded_for, expected",
+    [
+        (0, None, "10.0.0.5"),
+        (0, "192.0.2.1", "10.0.0.5"),  # no proxy: the header is the client's own words
+        (1, "203.0.113.7", "203.0.113.7"),
+        (1, "192.0.2.1, 203.0.113.7", "203.0.113.7"),  # the leftmost entry is forged
+        (2, "192.0.2.1, 203.0.113.7, 10.0.0.9", "203.0.113.7"),
+        (2, "203.0.113.7", "10.0.0.5"),  # too short to have passed both proxies
+        (1, "not-an-address", "10.0.0.5"),
+        (1, "", "10.0.0.5"),
+        (1, "2001:db8::1", "2001:db8::1"),
+    ],
+)
+def test_the_client_address_comes_from_the_trusted_proxies_only(
+    settings, proxies, forwarded_for, expected
+):
+    settings.TRUSTED_PROXY_COUNT = proxies
+    extra = {"REMOTE_ADDR": "10.0.0.5"}
+    if forwarded_for is not None:
+        extra["HTTP_X_FORWARDED_FOR"] = forwarded_for
+
+    assert client_ip(RequestFactory().get("/", **extra)) == expected
+
+
+def test_staff_sessions_expire_after_eight_hours():
+    assert settings.SESSION_COOKIE_AGE == 8 * 60 * 60
+
+
+def test_passwords_must_pass_djangos_validators(comms):
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    for weak in ["password", "12345678", "short", "comms2026"]:
+        with pytest.raises(ValidationError):
+            validate_password(weak, user=comms)
