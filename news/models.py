@@ -1,5 +1,5 @@
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.urls import reverse
 from django.utils.dateformat import format as date_format
 from django.utils.functional import cached_property
@@ -123,8 +123,9 @@ class PressRelease(SlugFromTitle, Publishable):
 
     def save(self, *args, **kwargs):
         # Only a newly chosen photo is cleaned and resized; an unchanged one costs
-        # one small query. The old files go once the new ones are safely recorded.
-        stored_name, stored_renditions = self._stored_photo()
+        # one small query. Replaced photos stay in storage (under unguessable names,
+        # linked from nowhere) so that restoring an earlier version brings them back.
+        stored_name = self._stored_photo_name()
         if self.image and self.image.name != stored_name:
             clean = images.clean_copy(self.image)
             self.image.save(clean.name, clean, save=False)
@@ -132,31 +133,12 @@ class PressRelease(SlugFromTitle, Publishable):
         elif not self.image:
             self.image_renditions = {}
         super().save(*args, **kwargs)
-        if stored_name and stored_name != self.image.name:
-            self.delete_photo_files_on_commit(stored_name, stored_renditions)
 
-    def _stored_photo(self):
-        stored = None
-        if self.pk is not None:
-            stored = type(self)._default_manager.filter(pk=self.pk)
-            stored = stored.values_list("image", "image_renditions").first()
-        return stored or ("", {})
-
-    def delete(self, *args, **kwargs):
-        self.delete_photo_files_on_commit(self.image.name, self.image_renditions)
-        return super().delete(*args, **kwargs)
-
-    def delete_photo_files_on_commit(self, name, renditions):
-        """Remove a replaced or deleted photo from the media folder: it may show a
-        child whose consent was withdrawn, and its address may have been shared."""
-        if not name:
-            return
-
-        def delete():
-            if not type(self)._default_manager.filter(image=name).exists():
-                images.delete_files(images.stored_files(name, renditions))
-
-        transaction.on_commit(delete)
+    def _stored_photo_name(self):
+        if self.pk is None:
+            return ""
+        stored = type(self)._default_manager.filter(pk=self.pk).values_list("image", flat=True)
+        return stored.first() or ""
 
     @cached_property
     def picture(self):

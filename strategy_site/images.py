@@ -253,11 +253,6 @@ def stored_files(name, renditions):
     return names
 
 
-def delete_files(names):
-    for name in names:
-        default_storage.delete(name)
-
-
 # Showing ----------------------------------------------------------------------------
 
 

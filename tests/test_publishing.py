@@ -245,7 +245,10 @@ def test_a_photo_without_a_description_is_refused(db):
 def test_a_photo_with_a_description_is_accepted(db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     press_release = PressReleaseFactory.build(
-        slug="with-photo", image=small_png(), image_alt="Cabinet members at County Hall"
+        slug="with-photo",
+        image=small_png(),
+        image_alt="Cabinet members at County Hall",
+        image_consent_recorded=True,
     )
 
     press_release.full_clean()
