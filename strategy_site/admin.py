@@ -30,6 +30,9 @@ class ContentAdmin(HistoryAdmin, MarkdownxModelAdmin):
     }
     save_on_top = True
 
+    class Media:
+        js = ["admin/js/markdownx-upload-errors.js"]
+
 
 PUBLISHING_FIELDSET = (
     "Publishing",

@@ -65,3 +65,33 @@ def test_editor_sees_a_sanitised_live_preview_while_typing_markdown(
     assert "<strong>bold</strong>" in preview.inner_html()
     assert "<script" not in preview.inner_html()
     page.close()
+
+
+def test_editor_is_told_why_a_dropped_image_was_refused(live_server, browser, django_user_model):
+    django_user_model.objects.create_user(
+        username="comms", password="a-long-test-password", is_staff=True, is_superuser=True
+    )
+    page = browser.new_page()
+    page.goto(live_server.url + reverse("admin:login"))
+    page.fill("#id_username", "comms")
+    page.fill("#id_password", "a-long-test-password")
+    page.click("input[type=submit]")
+    page.goto(live_server.url + reverse("admin:news_pressrelease_add"))
+
+    # Drop a web page renamed .png onto the body field, as an editor might by mistake.
+    page.evaluate(
+        """() => {
+            const editor = document.querySelector('#id_body');
+            const transfer = new DataTransfer();
+            transfer.items.add(new File(['<html><script>x</script></html>'], 'photo.png',
+                                        {type: 'image/png'}));
+            editor.dispatchEvent(new DragEvent('drop', {dataTransfer: transfer, bubbles: true,
+                                                         cancelable: true}));
+        }"""
+    )
+    error = page.locator(".app-upload-error")
+    error.wait_for(timeout=10_000)
+
+    assert "not a JPEG, PNG or WebP image" in error.inner_text()
+    assert "Invalid response" not in page.input_value("#id_body")
+    page.close()
