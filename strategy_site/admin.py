@@ -134,6 +134,11 @@ class PublishableAdmin(ContentAdmin):
     def may_manage_preview_links(self, request):
         return self.can_publish(request) and request.user.has_perm("strategy_site.add_previewlink")
 
+    def delete_queryset(self, request, queryset):
+        # One by one, so each item keeps its address (410 Gone) as a single delete does.
+        for obj in queryset:
+            obj.delete()
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         note = form.cleaned_data.get("change_note", "").strip()

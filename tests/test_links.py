@@ -94,3 +94,17 @@ def test_a_draft_that_was_never_public_is_simply_not_found(client, db):
 
     assert client.get(item.get_absolute_url()).status_code == 404
     assert client.get(reverse("news:detail", args=["never-existed"])).status_code == 404
+
+
+def test_deleting_several_items_at_once_in_the_admin_leaves_410(publisher_client, client, db):
+    items = PressReleaseFactory.create_batch(2)
+    urls = [item.get_absolute_url() for item in items]
+
+    response = publisher_client.post(
+        admin_url(PressRelease, "changelist"),
+        {"action": "delete_selected", "_selected_action": [i.pk for i in items], "post": "yes"},
+    )
+
+    assert response.status_code == 302
+    assert not PressRelease.objects.exists()
+    assert [client.get(url).status_code for url in urls] == [410, 410]
