@@ -9,7 +9,8 @@ PORT ?= 8000
 export DJANGO_DEBUG ?= 1
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format css migrate content superuser clean chromium
+.PHONY: help install run test lint audit format css migrate content superuser backup restore \
+	clean chromium
 
 help: ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -44,9 +45,29 @@ chromium:
 		echo "Installing Debian's chromium for the browser tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-lint: install ## Check style with ruff
+lint: install ## Check style with ruff, and the packages for known vulnerabilities
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	@$(MAKE) --no-print-directory audit
+
+# pip-audit checks every installed package (the pinned ones and what they bring in)
+# against PyPI's advisory data. A known vulnerability fails. Advisory data that cannot be
+# reached (no network, or a package index without PyPI's JSON API) is a loud warning,
+# not a failure, so the check never blocks work offline. (Not --strict: that stops at the
+# first package it cannot look up, before reporting the vulnerabilities of the rest.)
+audit: install ## Check the installed packages for known vulnerabilities (pip-audit)
+	@out=$$($(BIN)/pip-audit --progress-spinner off --skip-editable 2>&1); status=$$?; \
+	skipped=$$(printf '%s\n' "$$out" | grep -c "could not be audited"); \
+	if printf '%s\n' "$$out" | grep -Eq "^Found [0-9]+ known vulnerabilit"; then \
+		printf '%s\n' "$$out"; echo "pip-audit: bump the pins above in pyproject.toml." >&2; exit 1; \
+	elif [ $$status -ne 0 ]; then \
+		printf '%s\n' "$$out" | tail -n 3; \
+		echo "WARNING: pip-audit could not reach PyPI's advisory data; packages NOT audited." >&2; \
+	elif [ $$skipped -gt 0 ]; then \
+		echo "WARNING: pip-audit found no advisory data for $$skipped packages (is PyPI's JSON API reachable?); those were NOT audited." >&2; \
+	else \
+		printf '%s\n' "$$out"; \
+	fi
 
 format: install ## Fix style with ruff
 	$(BIN)/ruff check --fix .
@@ -58,6 +79,13 @@ css: ## Rebuild static/css/main.css from SCSS with npm (needs Node.js)
 
 superuser: migrate ## Create an admin account for yourself
 	$(MANAGE) createsuperuser
+
+backup: install ## Back up the database and uploaded media into backups/<date and time>/
+	$(MANAGE) backup
+
+restore: install ## Restore into an empty database: make restore BACKUP=backups/<folder> [FORCE=1]
+	@test -n "$(BACKUP)" || { echo "Say which backup: make restore BACKUP=backups/<folder>" >&2; exit 2; }
+	$(MANAGE) restore "$(BACKUP)" $(if $(FORCE),--force)
 
 clean: ## Remove the virtualenv and caches (keeps your database)
 	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles
