@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 import pytest
 from django.test import Client
-from django.urls import reverse
+from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
@@ -69,24 +69,47 @@ def site(db):
     PressReleaseFactory.create_batch(PAGE_SIZE)
     CabinetDecisionFactory.create_batch(PAGE_SIZE)
     preview_link = PreviewLink.objects.create(item=press_release)
+    own = {  # the value of each part of an address that names something, by section
+        "slug": {
+            "priorities": priority.slug,
+            "news": press_release.slug,
+            "decisions": decision.slug,
+        },
+        "token": {"": preview_link.token},
+        "path": {"": "news/2024/photo.png"},
+        "kind": {"": "news"},
+    }
+    urls = {}
+    for name, slots in PUBLIC_PATTERNS.items():
+        section = name.split(":")[0] if ":" in name else ""
+        kwargs = {slot: own.get(slot, {}).get(section, "the-news") for slot in slots}
+        urls[name] = reverse(name, kwargs=kwargs)
     return SimpleNamespace(
         strategy=strategy,
         priority=priority,
         press_release=press_release,
         decision=decision,
-        urls={
-            "home": reverse("home"),
-            "priorities:index": reverse("priorities:index"),
-            "priorities:detail": priority.get_absolute_url(),
-            "news:index": reverse("news:index"),
-            "news:detail": press_release.get_absolute_url(),
-            "decisions:index": reverse("decisions:index"),
-            "decisions:detail": decision.get_absolute_url(),
-            "preview": preview_link.get_absolute_url(),
-        },
+        urls=urls,
     )
 
 
+def url_patterns(patterns=None, namespace=""):
+    """(name, converters) of every named URL pattern, with its namespace."""
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from url_patterns(entry.url_patterns, inner)
+        elif entry.name:
+            yield namespace + entry.name, list(entry.pattern.converters)
+
+
+# Every URL pattern anyone can reach, found in the URLconf so a new one is covered too:
+# everything but the admin and the staff-only editor endpoints.
+STAFF_ONLY = ("admin:", "markdownx_")
+PUBLIC_PATTERNS = {name: slots for name, slots in url_patterns() if not name.startswith(STAFF_ONLY)}
+# Patterns with a part of the address that comes from the visitor.
+PATTERNS_WITH_A_SLOT = [name for name, slots in PUBLIC_PATTERNS.items() if slots]
+# The HTML pages (feeds, sitemaps and the health check are tested for no 5xx only).
 PUBLIC_PAGES = [
     "home",
     "priorities:index",
@@ -98,21 +121,17 @@ PUBLIC_PAGES = [
     "preview",
 ]
 LIST_PAGES = ["news:index", "decisions:index"]
-# Patterns with a part of the address that comes from the visitor.
-PATTERNS_WITH_A_SLOT = {
-    "priorities:detail": "slug",
-    "news:detail": "slug",
-    "decisions:detail": "slug",
-    "preview": "token",
-}
+
+
+def test_the_public_url_patterns_include_every_page():
+    assert set(PUBLIC_PAGES) <= set(PUBLIC_PATTERNS)
 
 
 def address_with(pattern, segment):
-    """The pattern's address with `segment` (already percent-encoded) in its slot."""
+    """The pattern's address with `segment` (already percent-encoded) in its slots."""
     placeholder = "SLOT"
-    return reverse(pattern, kwargs={PATTERNS_WITH_A_SLOT[pattern]: placeholder}).replace(
-        placeholder, segment
-    )
+    kwargs = dict.fromkeys(PUBLIC_PATTERNS[pattern], placeholder)
+    return reverse(pattern, kwargs=kwargs).replace(placeholder, segment)
 
 
 @pytest.fixture
@@ -144,7 +163,7 @@ def test_unknown_and_malformed_addresses_are_not_found(site, visitor, pattern):
     assert {segment: r.status_code for segment, r in responses if r.status_code != 404} == {}
 
 
-@pytest.mark.parametrize("pattern", PUBLIC_PAGES)
+@pytest.mark.parametrize("pattern", PUBLIC_PATTERNS)
 def test_hostile_query_strings_never_give_a_server_error(site, visitor, pattern):
     url = site.urls[pattern]
     queries = payloads.QUERY_STRINGS + payloads.RAW_UNICODE_QUERY_STRINGS
@@ -196,7 +215,7 @@ def test_hostile_query_strings_stay_out_of_the_pagination_links(site, visitor):
     assert next_link == "?q=%22%3E%3Cscript%3Ealert%281%29%3C%2Fscript%3E&page=2"
 
 
-@pytest.mark.parametrize("pattern", PUBLIC_PAGES)
+@pytest.mark.parametrize("pattern", PUBLIC_PATTERNS)
 def test_a_request_for_another_host_is_a_bad_request(site, visitor, pattern):
     responses = [
         (host, visitor.get(site.urls[pattern], headers={"host": host}))
@@ -277,7 +296,7 @@ query_string = st.one_of(
 def public_addresses(draw):
     """A public URL pattern and, for one with a slug or token, a generated slug or token
     (or None for the item's own); and a generated query string."""
-    pattern = draw(st.sampled_from(PUBLIC_PAGES))
+    pattern = draw(st.sampled_from(list(PUBLIC_PATTERNS)))
     segment = draw(st.none() | path_segment) if pattern in PATTERNS_WITH_A_SLOT else None
     return pattern, segment, draw(query_string)
 
