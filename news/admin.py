@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from strategy_site.admin import PUBLISHING_FIELDSET, PublishableAdmin
+from strategy_site.social_admin import SHARE_PREVIEW_FIELDSET, SharePreviewAdmin
 
 from .models import CabinetDecision, DecisionPoint, PressRelease, Quote
 
@@ -12,7 +13,7 @@ class QuoteInline(admin.StackedInline):
 
 
 @admin.register(PressRelease)
-class PressReleaseAdmin(PublishableAdmin):
+class PressReleaseAdmin(SharePreviewAdmin, PublishableAdmin):
     list_display = ["title", "current_state", "published_at", "updated_at"]
     list_filter = ["status", "published_at", "priorities"]
     search_fields = ["title", "standfirst", "body"]
@@ -37,6 +38,7 @@ class PressReleaseAdmin(PublishableAdmin):
             },
         ),
         ("Links", {"fields": ["strategy", "priorities"]}),
+        SHARE_PREVIEW_FIELDSET,
         PUBLISHING_FIELDSET,
     ]
 
@@ -48,7 +50,7 @@ class DecisionPointInline(admin.TabularInline):
 
 
 @admin.register(CabinetDecision)
-class CabinetDecisionAdmin(PublishableAdmin):
+class CabinetDecisionAdmin(SharePreviewAdmin, PublishableAdmin):
     list_display = ["title", "meeting_date", "decision_status", "current_state", "published_at"]
     list_filter = ["status", "decision_status", "decision_type", "meeting_body", "priorities"]
     search_fields = ["title", "summary_for_families", "discussion", "reasons", "lead_member"]
@@ -72,5 +74,6 @@ class CabinetDecisionAdmin(PublishableAdmin):
             },
         ),
         ("Links", {"fields": ["strategy", "priorities"]}),
+        SHARE_PREVIEW_FIELDSET,
         PUBLISHING_FIELDSET,
     ]

@@ -11,11 +11,27 @@ relative ones). A `<script>`, an `onerror=` attribute or a `javascript:` link
 typed by an editor, or pasted from elsewhere, never reaches a page.
 """
 
+import html as html_lib
+import re
+
 import markdown as markdown_lib
 import nh3
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from markdown.extensions.toc import TocExtension
+from markdown.extensions.toc import slugify as toc_slugify
 
 MARKDOWN_EXTENSIONS = ["sane_lists", "tables", "abbr", "def_list", "smarty"]
+
+# Ids the site's own templates give elements on pages that show Markdown. A heading
+# an editor types never takes one, so the skip link, the menu and the page's own
+# section links keep working ("## News" becomes id="news-section").
+PAGE_IDS = {
+    "main-content", "navigation", "app-header-mark-cutout", "site-search",
+    "draft-banner-title", "related-priorities-heading", "related-items-heading",
+    "share-heading", "share-url", "priorities", "our-pledge", "news", "decisions",
+    "for-families", "formal-record", "what-was-decided", "reasons", "discussion",
+}  # fmt: skip
 
 # No <h1>: every page has exactly one, its title, which is not editor Markdown.
 ALLOWED_TAGS = {
@@ -29,15 +45,24 @@ ALLOWED_ATTRIBUTES = {
     "img": {"src", "alt", "title", "width", "height"},
     "ol": {"start"},
     "th": {"scope"},
+    # Only the ids the renderer gives headings survive (see heading_id_filter).
+    **{heading: {"id"} for heading in ("h2", "h3", "h4", "h5", "h6")},
 }
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
 
-def sanitise_html(html: str) -> SafeString:
+def sanitise_html(html: str, heading_ids=frozenset()) -> SafeString:
+    def heading_id_filter(tag, attribute, value):
+        # An id typed as raw HTML could hijack the skip link's target; ours are slugs.
+        if attribute == "id" and value not in heading_ids:
+            return None
+        return value
+
     cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=heading_id_filter,
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="noopener noreferrer",
         strip_comments=True,
@@ -45,11 +70,55 @@ def sanitise_html(html: str) -> SafeString:
     return mark_safe(cleaned)  # noqa: S308 - nh3 has just sanitised it
 
 
-def render_markdown(text: str | None) -> SafeString:
-    """Render editor Markdown to sanitised HTML that is safe to put in a page."""
+def heading_ids(id_prefix=""):
+    """Python-Markdown's `toc` extension, giving every heading a slug id (no [TOC] marker)."""
+
+    def slugify(value, separator):
+        slug = id_prefix + (toc_slugify(value, separator) or "section")
+        return f"{slug}{separator}section" if slug in PAGE_IDS else slug
+
+    return TocExtension(slugify=slugify, permalink=False, marker="")
+
+
+def toc_ids(tokens):
+    for token in tokens:
+        yield token["id"]
+        yield from toc_ids(token["children"])
+
+
+SECTION_HEADING = re.compile(r'(<h([23]) id="([^"]+)">.*?)(</h\2>)', re.DOTALL)
+
+
+def section_link(section_id):
+    """A small link to a heading, put at its end, so a reader can copy a link to it.
+    Templates add it to their own headings with {% section_link "id" %} (seo_tags).
+
+    The "#" it shows comes from the stylesheet, so the heading's words stay its words;
+    assistive technology reads the label."""
+    return format_html(
+        '<a class="app-heading-anchor" href="#{}" aria-label="Link to this section"></a>',
+        section_id,
+    )
+
+
+def add_section_links(html):
+    return SECTION_HEADING.sub(
+        lambda match: f"{match[1]} {section_link(html_lib.unescape(match[3]))}{match[4]}", html
+    )
+
+
+def render_markdown(text: str | None, *, id_prefix: str = "") -> SafeString:
+    """Render editor Markdown to sanitised HTML that is safe to put in a page.
+
+    Headings get ids ("## How it works" → id="how-it-works") and a link to themselves,
+    so a councillor can share a section. `id_prefix` keeps ids apart on a page that
+    shows several Markdown fields.
+    """
     if not text:
         return mark_safe("")
-    html = markdown_lib.markdown(text, extensions=MARKDOWN_EXTENSIONS, output_format="html")
+    md = markdown_lib.Markdown(extensions=[*MARKDOWN_EXTENSIONS, heading_ids(id_prefix)])
+    html = md.convert(text)
     # An editor's "# Heading" becomes a section heading under the page's own <h1>.
-    html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")
-    return sanitise_html(html)
+    html = re.sub(r"<(/?)h1\b", r"<\1h2", html)
+    cleaned = sanitise_html(html, heading_ids=set(toc_ids(md.toc_tokens)))
+    return mark_safe(add_section_links(cleaned))  # noqa: S308 - only our own link is added

@@ -45,6 +45,9 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 # Names shown in the header, footer and page titles.
 SITE_NAME = os.environ.get("SITE_NAME", "Meeting Needs Together")
 ORGANISATION_NAME = os.environ.get("SITE_ORGANISATION", "Wiltshire Council")
+# The site's public address (scheme and host, no trailing slash), for canonical links,
+# link previews and share links: never taken from a request's Host header.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

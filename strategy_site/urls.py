@@ -7,6 +7,7 @@ from priorities.views import HomeView
 from strategy_site import editor_views
 from strategy_site.health import healthz
 from strategy_site.security_views import serve_media
+from strategy_site.social_cards import social_card
 from strategy_site.views import preview
 
 admin.site.site_header = f"{settings.SITE_NAME}: editing"
@@ -19,6 +20,8 @@ urlpatterns = [
     path("news/", include((news_urls.press_release_patterns, "news"))),
     path("decisions/", include((news_urls.decision_patterns, "decisions"))),
     path("preview/<str:token>/", preview, name="preview"),
+    # Link-preview images for pages without a photo (see social_cards.py).
+    path("social-cards/<slug:kind>/<slug:slug>.png", social_card, name="social-card"),
     # django-markdownx's paths (its widget posts to these), behind our staff check.
     path("markdownx/markdownify/", editor_views.markdown_preview, name="markdownx_markdownify"),
     path("markdownx/upload/", editor_views.image_upload, name="markdownx_upload"),

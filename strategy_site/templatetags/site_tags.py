@@ -6,6 +6,9 @@ register = template.Library()
 
 
 @register.filter(name="markdown")
-def markdown_filter(text):
-    """`{{ priority.body|markdown }}`: editor Markdown as sanitised HTML."""
-    return render_markdown(text)
+def markdown_filter(text, id_prefix=""):
+    """`{{ priority.body|markdown }}`: editor Markdown as sanitised HTML.
+
+    `{{ decision.reasons|markdown:"reasons-" }}` prefixes its headings' ids, on a page
+    that shows several Markdown fields."""
+    return render_markdown(text, id_prefix=id_prefix)
