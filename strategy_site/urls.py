@@ -1,12 +1,16 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from news import urls as news_urls
 from priorities.views import HomeView
 from strategy_site import editor_views
+from strategy_site.feeds import UpdatesFeed
 from strategy_site.health import healthz
+from strategy_site.search_views import search_view
 from strategy_site.security_views import serve_media
+from strategy_site.sitemaps import SITEMAPS, robots_txt
 from strategy_site.social_cards import social_card
 from strategy_site.views import preview
 
@@ -19,6 +23,11 @@ urlpatterns = [
     path("priorities/", include("priorities.urls")),
     path("news/", include((news_urls.press_release_patterns, "news"))),
     path("decisions/", include((news_urls.decision_patterns, "decisions"))),
+    path("feed/", UpdatesFeed(), name="feed"),
+    path("feed/atom/", UpdatesFeed.atom(), name="feed-atom"),
+    path("search/", search_view, name="search"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots"),
     path("preview/<str:token>/", preview, name="preview"),
     # Link-preview images for pages without a photo (see social_cards.py).
     path("social-cards/<slug:kind>/<slug:slug>.png", social_card, name="social-card"),

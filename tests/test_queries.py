@@ -91,10 +91,10 @@ BUDGETS = {
     home: 4,
     priority_list: 2,
     priority_detail: 4,
-    news_list: 2,
-    decision_list: 2,
-    press_release_detail: 4,  # the item, quotes, priorities, change notes
-    decision_detail: 4,  # the item, points, priorities, change notes
+    news_list: 4,  # the filters' priorities and years, the count, the page
+    decision_list: 4,
+    press_release_detail: 6,  # the item, quotes, priorities, change notes, related news, decisions
+    decision_detail: 6,  # the item, points, priorities, change notes, related news, decisions
 }
 
 

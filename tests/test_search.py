@@ -1,0 +1,363 @@
+"""Searching the site: the right pages for the words families use, on SQLite and on
+PostgreSQL, ranked and highlighted, and whatever anyone types never breaks the page."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from news.models import CabinetDecision, PressRelease
+from priorities.models import Priority
+from strategy_site.publishing import Status
+from strategy_site.search import MAX_QUERY_LENGTH, clean_query, search
+from strategy_site.search_views import RESULTS_PER_PAGE
+from tests.factories import CabinetDecisionFactory, PressReleaseFactory, QuoteFactory
+from tests.html_page import Page
+
+HIDDEN = {
+    "draft": {"status": Status.DRAFT, "published_at": None},
+    "in review": {"status": Status.IN_REVIEW, "published_at": None},
+    "scheduled": {"status": Status.PUBLISHED, "published_at": timezone.now() + timedelta(days=1)},
+}
+
+
+def search_page(client, query, **params):
+    response = client.get(reverse("search"), {"q": query, **params})
+    assert response.status_code == 200
+    return response, Page.of(response)
+
+
+def result_links(page):
+    """The address of each result, best first."""
+    return [
+        a.attrs["href"]
+        for a in page.find_all("a")
+        if any(parent.attrs.get("class") == "app-summary-item" for parent in a.parents)
+    ]
+
+
+def real_pages():
+    """The real content's pages, by a short name."""
+    return {
+        "press release": PressRelease.objects.get().get_absolute_url(),
+        "decision": CabinetDecision.objects.get().get_absolute_url(),
+        **{
+            f"priority {priority.number}": priority.get_absolute_url()
+            for priority in Priority.objects.all()
+        },
+    }
+
+
+ALL_PRIORITIES = {f"priority {n}" for n in range(1, 7)}
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("adulthood", {"priority 6", "press release", "decision"}),
+        ("Hubbard", {"decision"}),
+        ("strategy", {"press release", "decision"} | ALL_PRIORITIES),
+        ("ADULTHOOD", {"priority 6", "press release", "decision"}),
+        ("preparing for adulthood", {"priority 6", "press release", "decision"}),
+        ("Cllr Hubbard", {"decision"}),
+        ("families", {"priority 1", "priority 4", "press release", "decision"}),
+        ("Gill May", {"press release"}),  # a quote's speaker
+        ("hippopotamus", set()),
+    ],
+)
+def test_search_finds_the_right_pages(client, real_content, query, expected):
+    pages = real_pages()
+
+    _, page = search_page(client, query)
+
+    found = {name for name, url in pages.items() if url in result_links(page)}
+    assert found == expected
+    assert len(result_links(page)) == len(expected)
+
+
+def test_search_says_how_many_results_there_are(client, real_content):
+    _, page = search_page(client, "adulthood")
+
+    assert "3 results for ‘adulthood’" in page.text
+    assert page.title.startswith("Search results for ‘adulthood’")
+    assert "1 result for ‘Hubbard’" in search_page(client, "Hubbard")[1].text
+    assert "No results for ‘hippopotamus’" in search_page(client, "hippopotamus")[1].text
+
+
+def test_search_highlights_the_matched_words(client, real_content):
+    response, page = search_page(client, "Hubbard")
+
+    assert set(page.texts("mark")) == {"Hubbard"}
+    assert "Cllr Jon <mark>Hubbard</mark>, Chair" in response.content.decode()
+
+
+def test_the_title_outranks_the_body(client, db):
+    now = timezone.now()
+    in_body = PressReleaseFactory(
+        title="Other news", body="Something about a zeppelin.", published_at=now
+    )
+    in_title = PressReleaseFactory(
+        title="The zeppelin is coming", published_at=now - timedelta(days=30)
+    )
+
+    _, page = search_page(client, "zeppelin")
+
+    assert result_links(page) == [in_title.get_absolute_url(), in_body.get_absolute_url()]
+
+
+def test_press_releases_decisions_and_priorities_are_searched_together(client, real_content):
+    _, page = search_page(client, "adulthood")
+
+    kinds = [p.text for p in page.find_all("p") if "app-meta" in p.attrs.get("class", "")]
+    assert any(kind.startswith("Press release") for kind in kinds)
+    assert any(kind.startswith("Cabinet decision") for kind in kinds)
+    assert "Priority in the strategy" in kinds
+
+
+@pytest.mark.parametrize("factory", [PressReleaseFactory, CabinetDecisionFactory])
+@pytest.mark.parametrize("state", HIDDEN)
+def test_unpublished_items_are_never_found(client, db, factory, state):
+    public = factory(title="A public zeppelin")
+    hidden = factory(title="A secret zeppelin", **HIDDEN[state])
+
+    _, page = search_page(client, "zeppelin")
+
+    assert result_links(page) == [public.get_absolute_url()]
+    assert "secret" not in page.text
+    assert hidden.get_absolute_url() not in page.hrefs
+
+
+def test_an_empty_search_shows_the_form_and_a_hint(client, db):
+    for params in ({}, {"q": ""}, {"q": "   "}):
+        response = client.get(reverse("search"), params)
+        page = Page.of(response)
+        assert response.status_code == 200
+        assert page.texts("h1") == ["Search"]
+        assert "For example, ‘adulthood’" in page.text
+        assert "result" not in page.text.lower()
+        assert page.find_all("input", id="search-query", name="q")
+
+
+def test_every_page_has_a_search_box_in_the_header(client, real_content):
+    for url in [
+        reverse("home"),
+        reverse("news:index"),
+        PressRelease.objects.get().get_absolute_url(),
+    ]:
+        page = Page.of(client.get(url))
+        [header] = page.find_all("header")
+        [form] = [e for e in page.inside(header) if e.tag == "form"]
+        assert form.attrs["action"] == reverse("search")
+        assert form.attrs["method"] == "get"
+        fields = [e for e in page.inside(form) if e.tag in ("label", "input", "button")]
+        [label] = [e for e in fields if e.tag == "label"]
+        [field] = [e for e in fields if e.tag == "input"]
+        assert label.text == "Search this site"
+        assert label.attrs["for"] == field.attrs["id"]
+        assert (field.attrs["type"], field.attrs["name"]) == ("search", "q")
+
+
+def test_the_header_search_box_leads_to_results(client, real_content):
+    response = client.get(reverse("search"), {"q": "adulthood"})
+
+    assert "3 results" in Page.of(response).text
+
+
+# Many results --------------------------------------------------------------------------
+
+
+def test_many_results_are_paginated_and_keep_the_query(client, db):
+    PressReleaseFactory.create_batch(RESULTS_PER_PAGE * 2 + 5, title="Zeppelin news")
+
+    _, first = search_page(client, "zeppelin")
+    assert "25 results for ‘zeppelin’" in first.text
+    assert len(result_links(first)) == RESULTS_PER_PAGE
+    [next_link] = first.find_all("a", rel="next")
+    assert next_link.attrs["href"] == "?q=zeppelin&page=2"
+
+    _, last = search_page(client, "zeppelin", page=3)
+    assert len(result_links(last)) == 5
+    assert not set(result_links(first)) & set(result_links(last))
+
+
+@pytest.mark.parametrize("page_number", ["4", "0", "abc", "-1", "1.5", "%00"])
+def test_a_page_of_results_that_does_not_exist_is_not_found(client, db, page_number):
+    PressReleaseFactory.create_batch(RESULTS_PER_PAGE * 2 + 5, title="Zeppelin news")
+
+    response = client.get(reverse("search"), {"q": "zeppelin", "page": page_number})
+
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("count", [1, 40])
+def test_search_costs_the_same_queries_however_many_results(
+    client, db, django_assert_max_num_queries, count
+):
+    for item in PressReleaseFactory.create_batch(count, title="Zeppelin news"):
+        QuoteFactory(press_release=item, text="The zeppelin flies.")
+    CabinetDecisionFactory.create_batch(count, title="Zeppelin decision")
+
+    # Finding: priorities, press releases, quotes, decisions. The page: press releases
+    # (with their quotes on SQLite) and decisions.
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("search"), {"q": "zeppelin"})
+
+    assert response.status_code == 200
+
+
+# Hostile queries and hostile content ---------------------------------------------------
+
+HOSTILE_QUERIES = [
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "adulthood\x00",
+    "\x00",
+    "😀",
+    "adulthood 😀",
+    "\u202eadulthood",  # RIGHT-TO-LEFT OVERRIDE
+    "שלום עולם",  # Hebrew
+    "مرحبا",  # Arabic
+    "e\u0301\u0301\u0301",
+    "\ufeff",
+    "'; DROP TABLE news_pressrelease; --",
+    "%",
+    "_",
+    "%_%",
+    "\\",
+    '"',
+    '"unclosed phrase',
+    "-",
+    "- - -",
+    "!",
+    "!!adulthood",
+    "a & b | c",
+    "adulthood:*",
+    "(adulthood",
+    "or",
+    "the the the",
+    "<->",
+    "{{ 7*7 }}",
+    "\ue000adulthood\ue001",  # the snippet markers themselves
+    "a" * 10_000,
+    "adulthood " * 500,
+]
+
+
+@pytest.mark.parametrize("query", HOSTILE_QUERIES, ids=range(len(HOSTILE_QUERIES)))
+def test_any_query_gets_a_safe_page(client, real_content, query):
+    response = client.get(reverse("search"), {"q": query})
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    page = Page(html)
+    scripts = [s.attrs.get("src") for s in page.find_all("script")]
+    assert all(src and src.startswith("/static/") for src in scripts)
+    assert not page.find_all("img")
+    [field] = page.find_all("input", id="search-query")
+    assert len(field.attrs["value"]) <= MAX_QUERY_LENGTH
+    assert "\x00" not in html and "\u202e" not in html
+
+
+def test_a_query_is_shown_back_escaped(client, db):
+    response, page = search_page(client, "<b>bold</b> & <i>x</i>")
+
+    html = response.content.decode()
+    assert "<b>bold</b>" not in html
+    assert "&lt;b&gt;bold&lt;/b&gt; &amp; &lt;i&gt;x&lt;/i&gt;" in html
+    assert "No results for ‘<b>bold</b> & <i>x</i>’" in page.text
+
+
+def test_a_very_long_query_is_cut_short_and_says_so(client, real_content):
+    _, page = search_page(client, "adulthood " + "x" * 500)
+
+    [field] = page.find_all("input", id="search-query")
+    assert len(field.attrs["value"]) == MAX_QUERY_LENGTH
+    assert "we searched for its first 200 characters" in page.text
+
+
+def test_a_right_to_left_query_is_isolated_from_the_text_around_it(client, db):
+    _, page = search_page(client, "שלום")
+
+    assert [bdi.text for bdi in page.find_all("bdi")] == ["שלום"]
+
+
+def test_a_snippet_shows_an_editors_markup_as_text(client, db):
+    PressReleaseFactory(
+        standfirst="Plain words.",
+        body='Zeppelin <img src=x onerror=alert(1)> and <script>alert("zeppelin")</script> '
+        "and \ue000zeppelin\ue001 </mark><mark> zeppelin.",
+    )
+
+    response, page = search_page(client, "zeppelin")
+
+    assert "1 result" in page.text
+    assert not page.find_all("img")
+    assert not [s for s in page.find_all("script") if not s.attrs.get("src")]
+    marks = page.texts("mark")
+    assert marks and {mark.lower() for mark in marks} == {"zeppelin"}
+    html = response.content.decode()
+    assert html.count("<mark>") == html.count("</mark>")
+
+
+@pytest.mark.parametrize(
+    "raw, cleaned",
+    [
+        ("  adulthood  ", "adulthood"),
+        ("adult\x00hood", "adult hood"),
+        ("a\tb\nc\r\nd", "a b c d"),
+        ("\u202eexe.txt", "exe.txt"),
+        ("\ufeffword", "word"),
+        ("😀", "😀"),
+        ("שלום", "שלום"),
+        ("x" * 300, "x" * MAX_QUERY_LENGTH),
+        (None, ""),
+    ],
+)
+def test_a_query_is_cleaned_before_searching(raw, cleaned):
+    assert clean_query(raw) == cleaned
+
+
+# PostgreSQL -----------------------------------------------------------------------------
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="full-text search is PostgreSQL's"
+)
+
+
+@postgresql_only
+def test_postgresql_finds_other_forms_of_a_word(db):
+    PressReleaseFactory(title="Planning the transitions", body="We planned it.")
+
+    assert len(search("plans")) == 1
+    assert len(search("transition")) == 1
+
+
+@postgresql_only
+@pytest.mark.parametrize(
+    "table, index",
+    [
+        ("priorities_priority", "priorities_priority_search"),
+        ("news_pressrelease", "news_pressrelease_search"),
+        ("news_cabinetdecision", "news_cabinetdecision_search"),
+        ("news_quote", "news_quote_search"),
+    ],
+)
+def test_postgresql_searches_through_the_gin_indexes(real_content, table, index):
+    from django.contrib.postgres.search import SearchQuery
+
+    from news.models import Quote
+    from strategy_site import search as site_search
+
+    query = SearchQuery("adulthood", search_type="websearch", config="english")
+    if table == "news_quote":
+        queryset = Quote.objects.annotate(search=site_search.quote_vector())
+    else:
+        source = next(s for s in site_search.SOURCES.values() if s.model._meta.db_table == table)
+        queryset = source.model.objects.annotate(search=site_search.weighted_vector(source))
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = queryset.filter(search=query).order_by().explain()
+
+    assert f"Bitmap Index Scan on {index}" in plan
