@@ -573,7 +573,8 @@ def test_priority_and_list_pages_carry_no_structured_data(client, real_content):
 def test_a_printout_ends_with_the_address_and_the_date(client, press_release):
     page = page_at(client, press_release.get_absolute_url())
 
-    [footer] = page.find_all("p", **{"class": "app-print-only app-print-footer"})
+    [footer] = page.find_all("p", **{"class": "app-print-footer"})
+    assert "app-print-only" in footer.parents[-1].attrs["class"]
     [date] = [e for e in page.inside(footer) if e.tag == "time"]
     today = timezone.localdate()
     assert footer.text == (f"Printed from {canonical(page)} on {today.day} {today:%B} {today.year}")
@@ -657,3 +658,74 @@ def test_a_draft_can_be_previewed_by_its_editor(staff_client, media_root):
     [img] = [e for e in form.inside(box) if e.tag == "img"]
     assert staff_client.get(img.attrs["src"]).status_code == 200
     assert "(it works once this is published)" in form.text
+
+
+# In a real browser ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def browser_page(browser, live_server):
+    from tests.test_browser_csp import RECORD_VIOLATIONS
+
+    context = browser.new_context()
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    context.add_init_script(RECORD_VIOLATIONS)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_copy_link_copies_the_address_and_says_so(live_server, real_content, browser_page):
+    page = browser_page
+    item = PressRelease.objects.get()
+    page.goto(live_server.url + item.get_absolute_url())
+
+    page.get_by_role("button", name="Copy link").click()
+
+    page.get_by_role("status").filter(has_text="Link copied").wait_for()
+    assert page.evaluate("navigator.clipboard.readText()") == settings.SITE_URL + (
+        item.get_absolute_url()
+    )
+    # The JSON-LD data block is not a script the Content-Security-Policy blocks.
+    assert page.evaluate("window.__cspViolations") == []
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_without_javascript_the_address_is_there_to_copy(live_server, real_content, browser):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server.url + PressRelease.objects.get().get_absolute_url())
+
+    assert page.get_by_role("button", name="Copy link").count() == 0  # hidden: not offered
+    assert page.get_by_label("Link to this page").is_visible()
+    context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_printout_has_the_content_the_link_addresses_and_where_it_came_from(
+    live_server, real_content, browser_page
+):
+    page = browser_page
+    item = PressRelease.objects.get()
+    page.goto(live_server.url + item.get_absolute_url())
+    page.emulate_media(media="print")
+
+    for hidden in [
+        ".govuk-skip-link",
+        ".govuk-service-navigation",
+        ".govuk-breadcrumbs",
+        ".app-share",
+        ".app-footer__links",
+    ]:
+        assert page.locator(hidden).count() and not page.locator(hidden).first.is_visible(), hidden
+    assert page.locator("h1").is_visible()
+    footer = page.locator(".app-print-footer")
+    assert footer.is_visible()
+    assert f"Printed from {settings.SITE_URL}{item.get_absolute_url()} on " in footer.inner_text()
+    # A link in the content is followed by its full address.
+    link = page.locator(".app-related a").first
+    after = link.evaluate("a => getComputedStyle(a, '::after').content")
+    assert f"{live_server.url}{link.get_attribute('href')}" in after
