@@ -3,6 +3,7 @@ data for search engines, and how it prints."""
 
 import io
 import json
+from datetime import datetime
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -147,6 +148,22 @@ def test_the_second_page_of_a_list_is_its_own_canonical_page(client, db):
     page = page_at(client, reverse("news:index") + "?page=2&utm_source=newsletter")
 
     assert canonical(page) == f"{settings.SITE_URL}{reverse('news:index')}?page=2"
+
+
+def test_a_filtered_list_is_canonical_with_its_filters_and_without_junk(client, db):
+    priority = PriorityFactory()
+    in_2024 = timezone.make_aware(datetime(2024, 6, 1, 9, 0))
+    PressReleaseFactory.create_batch(11, priorities=[priority], published_at=in_2024)
+    year = 2024
+    news = reverse("news:index")
+
+    filtered = page_at(client, f"{news}?year={year}&utm_source=x&priority={priority.slug}&page=2")
+    unknown = page_at(client, f"{news}?priority=no-such-priority")
+
+    assert canonical(filtered) == (
+        f"{settings.SITE_URL}{news}?priority={priority.slug}&year={year}&page=2"
+    )
+    assert canonical(unknown) == f"{settings.SITE_URL}{news}"
 
 
 def test_a_renamed_item_is_canonical_at_its_new_address(client, db):

@@ -104,14 +104,21 @@ def preview_image(item=None, page_card=None):
 
 
 def canonical_path(context, request, item):
-    """The page's own address: an item's current address; a list's, with its page number.
+    """The page's own address: an item's current address; a list's, with its filters
+    (those that matched something: see news.views.FilteredListView) and page number.
+    Anything else in the query string (?utm_source=...) is not part of the page.
 
-    A view may add `canonical_params` (a dict) to its context for query parameters
-    that make a different page, such as a filter.
+    A view may add `canonical_params` (a dict) to its context for other query
+    parameters that make a different page.
     """
     if item is not None:
         return item.get_absolute_url()
-    params = dict(context.get("canonical_params") or {})
+    params = {}
+    if context.get("selected_priority") is not None:
+        params["priority"] = context["selected_priority"].slug
+    if context.get("selected_year") is not None:
+        params["year"] = context["selected_year"]
+    params.update(context.get("canonical_params") or {})
     page_obj = context.get("page_obj")
     if page_obj is not None and page_obj.number > 1:
         params["page"] = page_obj.number
