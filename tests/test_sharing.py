@@ -166,6 +166,15 @@ def test_a_filtered_list_is_canonical_with_its_filters_and_without_junk(client, 
     assert canonical(unknown) == f"{settings.SITE_URL}{news}"
 
 
+def test_a_search_results_page_has_a_link_preview_of_the_site(client, real_content, media_root):
+    page = page_at(client, reverse("search") + "?q=strategy&utm_source=x")
+
+    assert canonical(page) == f"{settings.SITE_URL}{reverse('search')}?q=strategy"
+    assert meta(page, "og:type") == "website"
+    card = client.get(local(meta(page, "og:image")))
+    assert Image.open(io.BytesIO(card.content)).size == (1200, 630)
+
+
 def test_a_renamed_item_is_canonical_at_its_new_address(client, db):
     item = PressReleaseFactory(slug="old-address")
     item.slug = "new-address"

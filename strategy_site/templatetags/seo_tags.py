@@ -42,7 +42,6 @@ LIST_PAGES = {
 # Views that show one item: without an item in the context, the page is an error page
 # (410 Gone, say) and presents nothing to share.
 ITEM_VIEWS = {"priorities:detail", "news:detail", "decisions:detail", "preview"}
-LOCALE = "en_GB"
 
 # json_script's escapes: the data cannot close the <script> element or open a comment.
 JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
@@ -105,7 +104,8 @@ def preview_image(item=None, page_card=None):
 
 def canonical_path(context, request, item):
     """The page's own address: an item's current address; a list's, with its filters
-    (those that matched something: see news.views.FilteredListView) and page number.
+    (those that matched something: see news.views.FilteredListView), search words
+    and page number.
     Anything else in the query string (?utm_source=...) is not part of the page.
 
     A view may add `canonical_params` (a dict) to its context for other query
@@ -114,6 +114,8 @@ def canonical_path(context, request, item):
     if item is not None:
         return item.get_absolute_url()
     params = {}
+    if request.resolver_match.view_name == "search" and context.get("query"):
+        params["q"] = context["query"]  # as cleaned by the search (a results page: noindex)
     if context.get("selected_priority") is not None:
         params["priority"] = context["selected_priority"].slug
     if context.get("selected_year") is not None:
