@@ -95,6 +95,7 @@ class Strategy(SlugFromTitle, models.Model):
         return f"{self.start_year} to {self.end_year}"
 
     def clean(self):
+        super().clean()
         if self.start_year and self.end_year and self.end_year < self.start_year:
             raise ValidationError({"end_year": "The end year cannot be before the start year."})
 

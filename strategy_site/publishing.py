@@ -4,6 +4,7 @@ press releases and cabinet decisions today, progress updates later.
 """
 
 from django.contrib.contenttypes.fields import GenericRelation
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
@@ -156,6 +157,17 @@ class SlugFromTitle(models.Model):
             self.slug = unique_slug(self, getattr(self, self.slug_source_field))
         super().save(*args, **kwargs)
 
+    def clean(self):
+        super().clean()
+        if self.slug in RESERVED_SLUGS:
+            raise ValidationError(
+                {"slug": f"“{self.slug}” is used by the site itself. Choose another web address."}
+            )
+
+
+# Addresses the site's own pages use inside each section, e.g. /news/feed/.
+RESERVED_SLUGS = {"feed", "atom"}
+
 
 def unique_slug(instance, text, *, field="slug", queryset=None):
     """A slug made of lowercase words from `text`, unique among its siblings."""
@@ -165,7 +177,7 @@ def unique_slug(instance, text, *, field="slug", queryset=None):
     if instance.pk:
         queryset = queryset.exclude(pk=instance.pk)
     candidate, n = base, 2
-    while queryset.filter(**{field: candidate}).exists():
+    while candidate in RESERVED_SLUGS or queryset.filter(**{field: candidate}).exists():
         suffix = f"-{n}"
         candidate = f"{base[: max_length - len(suffix)]}{suffix}"
         n += 1

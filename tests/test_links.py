@@ -108,3 +108,15 @@ def test_deleting_several_items_at_once_in_the_admin_leaves_410(publisher_client
     assert response.status_code == 302
     assert not PressRelease.objects.exists()
     assert [client.get(url).status_code for url in urls] == [410, 410]
+
+
+def test_an_address_the_site_uses_itself_cannot_be_taken(db):
+    from django.core.exceptions import ValidationError
+
+    item = PressReleaseFactory.build(slug="feed")
+    with pytest.raises(ValidationError) as refused:
+        item.full_clean()
+    assert "is used by the site itself" in str(refused.value)
+
+    made = PressReleaseFactory(title="Feed", slug="")
+    assert made.slug == "feed-2"
