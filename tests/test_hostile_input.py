@@ -495,11 +495,15 @@ def test_hostile_markup_in_every_text_field_never_reaches_a_page(site, client):
     assert found == {}
 
 
-@pytest.mark.parametrize("payload", payloads.MARKUP_PAYLOADS)
-def test_hostile_markup_never_reaches_the_admin_preview(staff_client, payload):
-    response = staff_client.post(reverse("markdownx_markdownify"), {"content": payload})
+def test_hostile_markup_never_reaches_the_admin_preview(staff_client):
+    """The live preview renders as the page loads, in a signed-in editor's browser."""
+    found = {}
+    for payload in payloads.MARKUP_PAYLOADS:
+        response = staff_client.post(reverse("markdownx_markdownify"), {"content": payload})
+        assert response.status_code == 200, payload
+        html = response.content.decode()
+        assert html == render_markdown(payload), payload
+        if problems := dangers(html):
+            found[payload] = problems
 
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert dangers(html) == []
-    assert html == render_markdown(payload)
+    assert found == {}
