@@ -110,7 +110,10 @@ def test_staff_see_every_kind_of_content_on_the_admin_home(staff_client):
         (Strategy, ["title", "period", "status"]),
         (Priority, ["number", "short_title", "strategy"]),
         (PressRelease, ["title", "current_state", "published_at"]),
-        (CabinetDecision, ["title", "meeting_date", "decision_status", "current_state", "published_at"]),
+        (
+            CabinetDecision,
+            ["title", "meeting_date", "decision_status", "current_state", "published_at"],
+        ),
     ],
 )
 def test_staff_can_list_each_kind_of_content(staff_client, real_content, model, columns):
