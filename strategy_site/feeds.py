@@ -19,6 +19,7 @@ from heapq import merge
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -83,6 +84,8 @@ class UpdatesFeed(Feed):
     section_name = "all updates"
 
     def __call__(self, request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
         # One Feed instance serves every request (it is made in urls.py); a copy per
         # request can safely hold the request for building absolute addresses.
         feed = copy.copy(self)

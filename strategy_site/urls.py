@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.decorators.http import require_safe
 
 from news import urls as news_urls
 from priorities.views import HomeView
@@ -26,7 +27,7 @@ urlpatterns = [
     path("feed/", UpdatesFeed(), name="feed"),
     path("feed/atom/", UpdatesFeed.atom(), name="feed-atom"),
     path("search/", search_view, name="search"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", require_safe(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots"),
     path("preview/<str:token>/", preview, name="preview"),
     # Link-preview images for pages without a photo (see social_cards.py).

@@ -377,3 +377,11 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_private_page
     assert {"Disallow: /admin/", "Disallow: /preview/", "Disallow: /markdownx/"} <= set(lines)
     assert f"Sitemap: {absolute(reverse('sitemap'))}" in lines
     assert not any(line == "Disallow: /" for line in lines)
+
+
+@pytest.mark.parametrize("name", ["feed", "feed-atom", "news:feed", "decisions:feed", "sitemap"])
+def test_feeds_and_sitemap_answer_only_get_and_head(client, db, name):
+    url = reverse(name)
+
+    assert client.post(url).status_code == 405
+    assert client.head(url).status_code == 200
