@@ -45,9 +45,8 @@ def test_skip_link_is_the_first_thing_a_keyboard_reaches(live_server, real_conte
     page.close()
 
 
-def test_editor_sees_a_sanitised_live_preview_while_typing_markdown(
-    live_server, browser, django_user_model
-):
+def open_new_press_release_as_staff(live_server, browser, django_user_model):
+    """A comms officer signs in through the real login form and starts a press release."""
     django_user_model.objects.create_user(
         username="comms", password="a-long-test-password", is_staff=True, is_superuser=True
     )
@@ -57,6 +56,13 @@ def test_editor_sees_a_sanitised_live_preview_while_typing_markdown(
     page.fill("#id_password", "a-long-test-password")
     page.click("input[type=submit]")
     page.goto(live_server.url + reverse("admin:news_pressrelease_add"))
+    return page
+
+
+def test_editor_sees_a_sanitised_live_preview_while_typing_markdown(
+    live_server, browser, django_user_model
+):
+    page = open_new_press_release_as_staff(live_server, browser, django_user_model)
 
     page.fill("#id_body", "## Hello families\n\nSome **bold** news <script>alert(1)</script>")
     preview = page.locator(".markdownx-preview").first
@@ -68,15 +74,7 @@ def test_editor_sees_a_sanitised_live_preview_while_typing_markdown(
 
 
 def test_editor_is_told_why_a_dropped_image_was_refused(live_server, browser, django_user_model):
-    django_user_model.objects.create_user(
-        username="comms", password="a-long-test-password", is_staff=True, is_superuser=True
-    )
-    page = browser.new_page()
-    page.goto(live_server.url + reverse("admin:login"))
-    page.fill("#id_username", "comms")
-    page.fill("#id_password", "a-long-test-password")
-    page.click("input[type=submit]")
-    page.goto(live_server.url + reverse("admin:news_pressrelease_add"))
+    page = open_new_press_release_as_staff(live_server, browser, django_user_model)
 
     # Drop a web page renamed .png onto the body field, as an editor might by mistake.
     page.evaluate(
