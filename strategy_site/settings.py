@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "strategy_site",
     "priorities",
     "news",
+    "accessibility",
 ]
 
 # The header middleware comes before WhiteNoise so static files get the headers too.

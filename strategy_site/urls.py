@@ -27,6 +27,7 @@ urlpatterns = [
     path("feed/", UpdatesFeed(), name="feed"),
     path("feed/atom/", UpdatesFeed.atom(), name="feed-atom"),
     path("search/", search_view, name="search"),
+    path("accessibility/", include("accessibility.urls")),
     path("sitemap.xml", require_safe(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots"),
     path("preview/<str:token>/", preview, name="preview"),

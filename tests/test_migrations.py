@@ -15,7 +15,7 @@ from django.db.migrations.loader import MigrationLoader
 from news.models import CabinetDecision, PressRelease
 from priorities.models import Priority, Strategy
 
-OUR_APPS = ["priorities", "news", "strategy_site"]
+OUR_APPS = ["priorities", "news", "strategy_site", "accessibility"]
 
 
 def leaf(app):

@@ -90,7 +90,7 @@ def decision_detail(count):
 BUDGETS = {
     home: 4,
     priority_list: 2,
-    priority_detail: 4,
+    priority_detail: 5,  # and one for the "Need help now?" signposts
     news_list: 4,  # the filters' priorities and years, the count, the page
     decision_list: 4,
     press_release_detail: 6,  # the item, quotes, priorities, change notes, related news, decisions

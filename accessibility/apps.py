@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class AccessibilityConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "accessibility"
+    verbose_name = "Accessibility and help"
