@@ -52,7 +52,14 @@ class SectionSitemap(SiteUrlSitemap):
     """The home page and the section pages."""
 
     def items(self):
-        return ["home", "priorities:index", "news:index", "decisions:index"]
+        return [
+            "home",
+            "priorities:index",
+            "news:index",
+            "decisions:index",
+            "accessibility:statement",
+            "accessibility:formats",
+        ]
 
     def location(self, item):
         return reverse(item)

@@ -29,6 +29,8 @@ PAGE_TYPES = [
     "decisions",
     "decision",
     "search",
+    "accessibility-statement",
+    "alternative-formats",
     "not-found",
     "gone",
 ]
@@ -50,6 +52,8 @@ def url_of(page_type):
         "decisions": lambda: reverse("decisions:index"),
         "decision": lambda: CabinetDecision.objects.first().get_absolute_url(),
         "search": lambda: reverse("search") + "?q=strategy",
+        "accessibility-statement": lambda: reverse("accessibility:statement"),
+        "alternative-formats": lambda: reverse("accessibility:formats"),
         "not-found": lambda: reverse("news:detail", kwargs={"slug": "no-such-news"}),
     }[page_type]()
 
