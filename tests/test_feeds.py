@@ -341,7 +341,17 @@ def sitemap(client):
 def test_the_sitemap_lists_every_public_page(client, priority):
     entries = sitemap(client)
 
-    sections = [reverse(n) for n in ("home", "priorities:index", "news:index", "decisions:index")]
+    sections = [
+        reverse(name)
+        for name in (
+            "home",
+            "priorities:index",
+            "news:index",
+            "decisions:index",
+            "accessibility:statement",
+            "accessibility:formats",
+        )
+    ]
     items = [
         *Priority.objects.order_by("number"),
         PressRelease.objects.get(),
