@@ -68,6 +68,10 @@ INSTALLED_APPS = [
     "priorities",
     "news",
     "accessibility",
+    "glossary",
+    "easyread",
+    "feedback",
+    "progress",
 ]
 
 # The header middleware comes before WhiteNoise so static files get the headers too.

@@ -4,8 +4,11 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.decorators.http import require_safe
 
+from easyread.sitemaps import SITEMAPS as EASY_READ_SITEMAPS
+from glossary.sitemaps import SITEMAPS as GLOSSARY_SITEMAPS
 from news import urls as news_urls
 from priorities.views import HomeView
+from progress.sitemaps import SITEMAPS as PROGRESS_SITEMAPS
 from strategy_site import editor_views
 from strategy_site.feeds import UpdatesFeed
 from strategy_site.health import healthz
@@ -14,6 +17,8 @@ from strategy_site.security_views import serve_media
 from strategy_site.sitemaps import SITEMAPS, robots_txt
 from strategy_site.social_cards import social_card
 from strategy_site.views import preview
+
+ALL_SITEMAPS = {**SITEMAPS, **GLOSSARY_SITEMAPS, **EASY_READ_SITEMAPS, **PROGRESS_SITEMAPS}
 
 admin.site.site_header = f"{settings.SITE_NAME}: editing"
 admin.site.site_title = f"{settings.SITE_NAME} admin"
@@ -28,7 +33,13 @@ urlpatterns = [
     path("feed/atom/", UpdatesFeed.atom(), name="feed-atom"),
     path("search/", search_view, name="search"),
     path("accessibility/", include("accessibility.urls")),
-    path("sitemap.xml", require_safe(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("glossary/", include("glossary.urls")),
+    path("feedback/", include("feedback.urls")),
+    # Easy Read pages sit beside the pages they pair with (e.g. /priorities/<slug>/easy-read/).
+    path("", include("easyread.urls")),
+    # /progress/, /you-said-we-did/ and the open data downloads.
+    path("", include("progress.urls")),
+    path("sitemap.xml", require_safe(sitemap), {"sitemaps": ALL_SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots"),
     path("preview/<str:token>/", preview, name="preview"),
     # Link-preview images for pages without a photo (see social_cards.py).
