@@ -1,3 +1,38 @@
 """This app's entries in /sitemap.xml (merged in strategy_site/urls.py)."""
 
-SITEMAPS = {}
+from django.urls import reverse
+
+from strategy_site.sitemaps import SiteUrlSitemap
+
+from .models import Deliverable, YouSaidWeDid
+
+
+class ProgressSectionSitemap(SiteUrlSitemap):
+    def items(self):
+        return ["progress:index", "progress:you-said-we-did", "progress:data"]
+
+    def location(self, item):
+        return reverse(item)
+
+
+class DeliverableSitemap(SiteUrlSitemap):
+    def items(self):
+        return Deliverable.objects.published().order_by("pk")
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
+class YouSaidWeDidSitemap(SiteUrlSitemap):
+    def items(self):
+        return YouSaidWeDid.objects.published().order_by("pk")
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
+SITEMAPS = {
+    "progress": ProgressSectionSitemap,
+    "deliverables": DeliverableSitemap,
+    "you-said-we-did": YouSaidWeDidSitemap,
+}

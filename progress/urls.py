@@ -1,3 +1,37 @@
+"""/progress/, /you-said-we-did/ and the open data at /data/.
+
+The downloads have fixed addresses (e.g. /data/deliverables.csv) that people can
+bookmark and scripts can fetch.
+"""
+
+from django.urls import path, register_converter
+
+from . import views
+
+
+class DatasetConverter:
+    regex = "deliverables|progress-updates|decisions|news"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(DatasetConverter, "dataset")
+
 app_name = "progress"
 
-urlpatterns = []
+urlpatterns = [
+    path("progress/", views.ProgressView.as_view(), name="index"),
+    path("progress/<slug:slug>/", views.DeliverableDetailView.as_view(), name="deliverable"),
+    path("you-said-we-did/", views.YouSaidWeDidListView.as_view(), name="you-said-we-did"),
+    path(
+        "you-said-we-did/<slug:slug>/",
+        views.YouSaidWeDidDetailView.as_view(),
+        name="you-said-we-did-detail",
+    ),
+    path("data/", views.OpenDataView.as_view(), name="data"),
+    path("data/<dataset:dataset>.<str:fmt>", views.download, name="download"),
+]

@@ -89,3 +89,67 @@ class DecisionPointFactory(factory.django.DjangoModelFactory):
     number = factory.Sequence(lambda n: n + 1)
     kind = DecisionPoint.Kind.APPROVED
     text = factory.Faker("sentence")
+
+
+# Progress (progress app) ------------------------------------------------------
+
+
+class DeliverableFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "progress.Deliverable"
+
+    priority = factory.SubFactory(PriorityFactory)
+    title = factory.Sequence(lambda n: f"Deliverable number {n}")
+    for_families = factory.Faker("sentence", nb_words=18)
+    lead_organisation = factory.Iterator(
+        ["Wiltshire Council", "BSW Integrated Care Board", "Wiltshire Parent Carer Council"]
+    )
+    # Spread over the next two years, so some are due soon.
+    target_date = factory.Sequence(lambda n: timezone.localdate() + timedelta(days=31 * (n % 24)))
+    status = Status.PUBLISHED
+    published_at = factory.Sequence(lambda n: timezone.now() - timedelta(days=n + 1))
+
+
+class MilestoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "progress.Milestone"
+
+    deliverable = factory.SubFactory(DeliverableFactory)
+    title = factory.Sequence(lambda n: f"Milestone number {n}")
+    due_on = factory.Sequence(lambda n: date(2025, 6, 1) + timedelta(days=n))
+
+
+class ProgressUpdateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "progress.ProgressUpdate"
+
+    deliverable = factory.SubFactory(DeliverableFactory)
+    date = factory.Sequence(lambda n: date(2025, 1, 1) + timedelta(days=n))
+    title = factory.Sequence(lambda n: f"Progress update number {n}")
+    body = factory.Faker("paragraph")
+    status = Status.PUBLISHED
+    published_at = factory.Sequence(lambda n: timezone.now() - timedelta(hours=n + 1))
+
+
+class EvidenceLinkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "progress.EvidenceLink"
+
+    update = factory.SubFactory(ProgressUpdateFactory)
+    title = factory.Sequence(lambda n: f"Evidence document {n}")
+    url = factory.Sequence(lambda n: f"https://example.org/evidence/{n}")
+
+
+class YouSaidWeDidFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "progress.YouSaidWeDid"
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"You said, we did entry {n}")
+    you_said = factory.Faker("paragraph")
+    heard_at = "A co-production event"
+    heard_on = factory.Sequence(lambda n: date(2025, 3, 1) - timedelta(days=n))
+    we_did = factory.Faker("paragraph")
+    status = Status.PUBLISHED
+    published_at = factory.Sequence(lambda n: timezone.now() - timedelta(days=n + 1))
+    priorities = factory.PostGeneration(link_priorities)
