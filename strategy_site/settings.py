@@ -83,6 +83,10 @@ MIDDLEWARE = [
     # ETag on every cacheable response and 304 for a matching If-None-Match; outside
     # everything that changes the body, so the ETag is of what is sent.
     "django.middleware.http.ConditionalGetMiddleware",
+    # Cache-Control for anonymous public pages, and the say-so to keep them in the
+    # page cache (strategy_site/page_cache.py); outside sessions, CSRF and messages,
+    # so it sees any cookie they add.
+    "strategy_site.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -126,20 +130,42 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
-def cache_config(url):
+def cache_config(url, key_prefix=""):
     """CACHE_URL: empty or locmem:// for this process's memory, redis://host:port/db
     (or rediss:// for TLS) for a cache every instance shares."""
     scheme = urlsplit(url).scheme
     if scheme in ("", "locmem"):
-        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    if scheme in ("redis", "rediss"):
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
-    raise ImproperlyConfigured(
-        f"CACHE_URL must start locmem://, redis:// or rediss://, not {scheme}://"
+        config = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    elif scheme in ("redis", "rediss"):
+        config = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    else:
+        raise ImproperlyConfigured(
+            f"CACHE_URL must start locmem://, redis:// or rediss://, not {scheme}://"
+        )
+    if key_prefix:
+        config["KEY_PREFIX"] = key_prefix
+    return config
+
+
+# REDIS_URL is the production setting (Django's built-in Redis backend); CACHE_URL, if
+# set, wins. Without either the cache is this process's memory, which suits one process
+# only: the page cache's content version must be shared by every worker and server.
+CACHES = {
+    "default": cache_config(
+        os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL", ""),
+        key_prefix=os.environ.get("DJANGO_CACHE_KEY_PREFIX", ""),
     )
+}
 
-
-CACHES = {"default": cache_config(os.environ.get("CACHE_URL", ""))}
+# The whole-page cache for anonymous visitors (strategy_site/page_cache.py), in front
+# of Django in wsgi.py. DJANGO_PAGE_CACHE=0 turns it off (every page rendered).
+PAGE_CACHE_ENABLED = env_bool("DJANGO_PAGE_CACHE", True)
+# The longest a rendered page is kept; any content change retires it at once anyway.
+PAGE_CACHE_TIMEOUT = int(os.environ.get("DJANGO_PAGE_CACHE_TIMEOUT", "600"))
+# Cache-Control: public, max-age=N on anonymous pages, for browsers and nginx. A
+# change can take this long to reach a browser that already has the page, or to
+# show through a proxy cache (see deploy/README.md).
+PAGE_MAX_AGE = int(os.environ.get("DJANGO_PAGE_MAX_AGE", "60"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

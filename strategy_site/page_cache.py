@@ -1,0 +1,391 @@
+"""
+The whole-page cache: anonymous public pages served from Django's cache without
+entering Django, and never stale.
+
+Why not Django's `cache_page`? A hit through it still pays for a whole Django
+request: the middleware stack (sessions, auth, CSRF, CSP, messages), a fresh
+HttpResponse assembled header by header, the signals. Measured here that lands at
+about the speed of a minimal Django view. So the hit path is a plain WSGI
+callable in front of Django (`PageCache`, wrapped around the application in
+wsgi.py) and the miss path is ordinary Django with one middleware that says what
+may be kept.
+
+The hit path, for a GET or HEAD with no session (or messages) cookie and no query
+string other than the pages' own (`page`, `priority`, `year`, `q`):
+
+1. one cache round trip, `get_many([version key, page key])`;
+2. the entry is used when it was stored under the current content version and
+   before its own expiry time; it holds the status line, the complete header list
+   exactly as Django sent it (security headers, CSP, ETag, Cache-Control, Vary)
+   and the body as one bytes object;
+3. a matching If-None-Match (or, with no ETag asked about, If-Modified-Since) is
+   answered 304 with no body; HEAD gets the headers only.
+
+No request object, no middleware, no template, no database. Anything else
+(a signed-in member of staff, a POST, an unknown query parameter, a miss) goes to
+Django untouched.
+
+The miss path: Django renders as usual. `PageCacheMiddleware` gives an anonymous
+public page its `Cache-Control: public, max-age=N` and, when every condition
+holds (GET, 200, no session cookie in the request, no cookie in the response,
+not marked private/no-store/no-cache by the view: previews, drafts shown to staff,
+the admin), tells the WSGI layer when the copy must expire. The WSGI layer stores
+what was actually sent: bytes and headers identical to the miss, by construction.
+
+Never stale:
+
+- **Content version.** Saving or deleting any model instance, or changing a
+  many-to-many relation, replaces the site-wide content version (a random token
+  in the cache), apart from models that never show on a public page (`IGNORED`:
+  sessions, the admin log, sign-in attempts, revision history, page feedback,
+  preview links). New apps' models are covered without any code. A page stored
+  under an older version is a miss. The version is replaced when the change is
+  saved and again when its transaction commits, so a page rendered between the
+  two (from the old rows) is not kept under the new version.
+- **Time.** A copy expires at the earliest of: its timeout, the next scheduled
+  publication (the earliest future `published_at` of any published Publishable
+  model, so a scheduled item appears at its moment), and the next midnight, UK
+  time (pages print today's date).
+- **Every server.** The version and the pages live in the shared cache (Redis via
+  REDIS_URL). The default, this process's memory, suits one process only
+  (`runserver`); several workers or servers need Redis (see deploy/README.md).
+- **Code.** Each process bumps the version when it starts, so a deployment with
+  new templates is not served old pages.
+
+Changes made with `QuerySet.update()`, `bulk_create()` or raw SQL send no signal:
+call `content_changed()` after them.
+"""
+
+import hashlib
+import logging
+import time
+import uuid
+from datetime import datetime, timedelta
+from email.utils import parsedate_to_datetime
+from urllib.parse import parse_qsl
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Min
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+
+logger = logging.getLogger(__name__)
+
+VERSION_KEY = "page-cache:version"
+SCHEDULE_KEY = "page-cache:next-publication"
+PAGE_KEY_PREFIX = "page-cache:page:"
+# Set in the WSGI environ: the content version a miss was rendered under (by the
+# WSGI layer), and when its copy must expire (by the middleware).
+VERSION_ENVIRON = "strategy_site.page_cache.version"
+EXPIRES_ENVIRON = "strategy_site.page_cache.expires"
+
+# Query parameters the public pages use: lists' filters and pages, the search words.
+# Any other parameter (tracking tags, cache-busting) is served by Django, not kept.
+PAGE_PARAMETERS = frozenset({"page", "priority", "year", "q"})
+STAFF_PATH_PREFIXES = ("/admin/", "/markdownx/")
+# Pages bigger than this are served but not kept (a cache entry is not a file store).
+MAX_BODY_BYTES = 4 * 1024 * 1024
+
+# Models whose changes never show on a public page: saving them (on every sign-in,
+# every editor request, every feedback answer) must not empty the page cache.
+IGNORED = frozenset(
+    {
+        "sessions.session",
+        "admin.logentry",
+        "reversion.revision",
+        "reversion.version",
+        "strategy_site.previewlink",
+        "contenttypes.contenttype",
+        "auth.permission",
+    }
+)
+IGNORED_APPS = frozenset({"axes", "feedback"})
+
+
+def enabled():
+    return settings.PAGE_CACHE_ENABLED
+
+
+# --- the content version -------------------------------------------------------
+
+
+def new_version():
+    version = uuid.uuid4().hex
+    cache.set(VERSION_KEY, version, timeout=None)
+    return version
+
+
+def content_changed():
+    """Every stored page is out of date from now on, on every server sharing the cache."""
+    try:
+        new_version()
+    except Exception:  # the cache is down: nothing can be served from it either
+        logger.exception("Page cache: could not replace the content version")
+
+
+def current_version():
+    """The content version, made if the cache has none (first start, or evicted)."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def is_ignored(model):
+    meta = model._meta
+    return meta.app_label in IGNORED_APPS or meta.label_lower in IGNORED
+
+
+def on_model_change(sender, using=None, **kwargs):
+    """post_save, post_delete and m2m_changed of any model (see apps.py)."""
+    action = kwargs.get("action")
+    if action is not None and not action.startswith("post_"):
+        return  # m2m_changed: only once the rows have changed
+    instance = kwargs.get("instance")
+    if is_ignored(sender) or (instance is not None and is_ignored(type(instance))):
+        return
+    content_changed()
+    # Again once the transaction commits: a page rendered in between read the old rows.
+    transaction.on_commit(content_changed, using=using)
+
+
+# --- when a stored copy must expire -------------------------------------------
+
+
+def publishable_models():
+    from strategy_site.publishing import Publishable
+
+    return [
+        model
+        for model in apps.get_models()
+        if issubclass(model, Publishable) and not model._meta.proxy
+    ]
+
+
+def next_publication(version):
+    """The earliest future publication time (a Unix time) of anything published, or None.
+
+    Kept in the cache with the version it was worked out under: a save replaces the
+    version and so forces a fresh look, and so does the moment passing.
+    """
+    now = time.time()
+    known = cache.get(SCHEDULE_KEY)
+    if known is not None and known[0] == version and (known[1] is None or known[1] > now):
+        return known[1]
+    from strategy_site.publishing import Status
+
+    moments = []
+    for model in publishable_models():
+        moment = (
+            model._default_manager.filter(status=Status.PUBLISHED, published_at__gt=timezone.now())
+            .aggregate(next=Min("published_at"))
+            .get("next")
+        )
+        if moment is not None:
+            moments.append(moment.timestamp())
+    moment = min(moments, default=None)
+    cache.set(SCHEDULE_KEY, (version, moment), timeout=settings.PAGE_CACHE_TIMEOUT)
+    return moment
+
+
+def next_midnight():
+    """The next midnight, UK time: pages show today's date in their print footer."""
+    today = timezone.localdate()
+    midnight = datetime.combine(today + timedelta(days=1), datetime.min.time())
+    return timezone.make_aware(midnight).timestamp()
+
+
+def expiry_time(version):
+    moments = [time.time() + settings.PAGE_CACHE_TIMEOUT, next_midnight()]
+    scheduled = next_publication(version)
+    if scheduled is not None:
+        moments.append(scheduled)
+    return min(moments)
+
+
+# --- which requests and responses may be kept ----------------------------------
+
+
+def has_private_cookie(cookie_header):
+    """A session (staff) or a pending message: this visitor's page is their own."""
+    return settings.SESSION_COOKIE_NAME in cookie_header or "messages" in cookie_header
+
+
+def page_parameters_only(query_string):
+    try:
+        pairs = parse_qsl(query_string, keep_blank_values=True, max_num_fields=10)
+    except ValueError:
+        return False
+    return all(name in PAGE_PARAMETERS for name, _ in pairs)
+
+
+def is_secure(environ):
+    header = settings.SECURE_PROXY_SSL_HEADER
+    if header:
+        name, value = header
+        sent = environ.get(name)
+        if sent is not None:
+            return sent.split(",")[0].strip() == value
+    return environ.get("wsgi.url_scheme") == "https"
+
+
+def page_key(environ):
+    """The cache key of this request's page, or None when it must go to Django.
+
+    The scheme and host are part of the key: an http request that Django would
+    redirect, or a host Django would refuse, never finds a stored page, because
+    Django never stored one for it.
+    """
+    if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
+        return None
+    if has_private_cookie(environ.get("HTTP_COOKIE", "")):
+        return None
+    query = environ.get("QUERY_STRING", "")
+    if query and not page_parameters_only(query):
+        return None
+    path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
+    if path.startswith(STAFF_PATH_PREFIXES):
+        return None
+    host = (environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")).lower()
+    scheme = "https" if is_secure(environ) else "http"
+    address = f"{scheme}://{host}{path}?{query}"
+    digest = hashlib.md5(address.encode("utf-8", "surrogatepass"), usedforsecurity=False)
+    return PAGE_KEY_PREFIX + digest.hexdigest()
+
+
+def is_public_page(request, response):
+    """An anonymous visitor's page that any other anonymous visitor may be given."""
+    cache_control = response.get("Cache-Control", "").lower()
+    return (
+        request.method in ("GET", "HEAD")
+        and response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not has_private_cookie(request.META.get("HTTP_COOKIE", ""))
+        and not request.path.startswith(STAFF_PATH_PREFIXES)
+        and not any(word in cache_control for word in ("private", "no-store", "no-cache"))
+        and page_parameters_only(request.META.get("QUERY_STRING", ""))
+    )
+
+
+class PageCacheMiddleware:
+    """On the miss path: Cache-Control for browsers and proxies, and the say-so to store.
+
+    Placed inside ConditionalGetMiddleware (so the ETag is of the final body) and
+    outside the session, CSRF and messages middleware (so a cookie they add is
+    seen here and the page is not kept).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not is_public_page(request, response):
+            return response
+        if "Cache-Control" not in response:
+            patch_cache_control(response, public=True, max_age=settings.PAGE_MAX_AGE)
+        version = request.environ.get(VERSION_ENVIRON)
+        if version is not None and request.method == "GET":
+            request.environ[EXPIRES_ENVIRON] = expiry_time(version)
+        return response
+
+
+# --- the WSGI layer ------------------------------------------------------------
+
+
+def etags(header):
+    return {tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}
+
+
+def not_modified(environ, headers):
+    """Whether the visitor's copy is this one (RFC 9110 13.1: If-None-Match first)."""
+    if_none_match = environ.get("HTTP_IF_NONE_MATCH")
+    if if_none_match is not None:
+        etag = headers.get("etag")
+        return etag is not None and (
+            if_none_match.strip() == "*" or etag.removeprefix("W/") in etags(if_none_match)
+        )
+    if_modified_since = environ.get("HTTP_IF_MODIFIED_SINCE")
+    last_modified = headers.get("last-modified")
+    if if_modified_since and last_modified:
+        try:
+            return parsedate_to_datetime(last_modified) <= parsedate_to_datetime(if_modified_since)
+        except (TypeError, ValueError):
+            return False
+    return False
+
+
+# Headers a 304 leaves out: it has no body to describe.
+BODY_HEADERS = frozenset({"content-length", "content-type", "content-encoding"})
+
+
+class PageCache:
+    """WSGI middleware: serve stored anonymous pages, store new ones. See the module docstring."""
+
+    def __init__(self, application):
+        self.application = application
+        if enabled():
+            content_changed()  # this process may run new code: no page from before it
+
+    def __call__(self, environ, start_response):
+        key = page_key(environ) if enabled() else None
+        if key is None:
+            return self.application(environ, start_response)
+        try:
+            found = cache.get_many([VERSION_KEY, key])
+        except Exception:
+            logger.exception("Page cache: the cache is unavailable; serving without it")
+            return self.application(environ, start_response)
+        version, entry = found.get(VERSION_KEY), found.get(key)
+        if entry is not None and version is not None:
+            stored_version, expires, status, headers, body = entry
+            if stored_version == version and time.time() < expires:
+                return self.serve(environ, start_response, status, headers, body)
+        environ[VERSION_ENVIRON] = version if version is not None else current_version()
+        return self.render_and_store(environ, start_response, key)
+
+    def serve(self, environ, start_response, status, headers, body):
+        lowered = {name.lower(): value for name, value in headers}
+        if not_modified(environ, lowered):
+            start_response(
+                "304 Not Modified", [(n, v) for n, v in headers if n.lower() not in BODY_HEADERS]
+            )
+            return []
+        start_response(status, list(headers))
+        return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
+
+    def render_and_store(self, environ, start_response, key):
+        sent = {}
+
+        def capture(status, headers, exc_info=None):
+            sent.update(status=status, headers=headers, exc_info=exc_info)
+
+        result = self.application(environ, capture)
+        expires = environ.get(EXPIRES_ENVIRON)
+        keep = (
+            expires is not None
+            and sent["status"].startswith("200 ")
+            and not any(name.lower() == "set-cookie" for name, _ in sent["headers"])
+        )
+        if not keep:
+            start_response(sent["status"], sent["headers"], sent["exc_info"])
+            return result
+        try:
+            body = b"".join(result)
+        finally:
+            if hasattr(result, "close"):
+                result.close()
+        if len(body) <= MAX_BODY_BYTES:
+            entry = (environ[VERSION_ENVIRON], expires, sent["status"], sent["headers"], body)
+            timeout = max(1, int(expires - time.time()) + 1)
+            try:
+                cache.set(key, entry, timeout=timeout)
+            except Exception:
+                logger.exception("Page cache: could not store a page")
+        start_response(sent["status"], sent["headers"])
+        return [body]
