@@ -153,3 +153,29 @@ class YouSaidWeDidFactory(factory.django.DjangoModelFactory):
     status = Status.PUBLISHED
     published_at = factory.Sequence(lambda n: timezone.now() - timedelta(days=n + 1))
     priorities = factory.PostGeneration(link_priorities)
+
+
+# Easy Read (easyread app) -----------------------------------------------------
+
+
+class EasyReadVersionFactory(factory.django.DjangoModelFactory):
+    """A published, checked Easy Read version of a priority (pass `page=` for another page)."""
+
+    class Meta:
+        model = "easyread.EasyReadVersion"
+
+    page = factory.SubFactory(PriorityFactory)
+    title = factory.Sequence(lambda n: f"Easy Read page number {n}")
+    intro = "This page is about our plan.\nIt uses easy words."
+    status = Status.PUBLISHED
+    published_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
+    checked_at = factory.LazyFunction(timezone.now)
+
+
+class EasyReadPointFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "easyread.EasyReadPoint"
+
+    version = factory.SubFactory(EasyReadVersionFactory)
+    order = factory.Sequence(lambda n: n)
+    text = factory.Sequence(lambda n: f"This is idea number {n}.\nIt is short.")
