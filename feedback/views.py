@@ -8,16 +8,17 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from .forms import PageFeedbackForm
-from .models import COMMENT_MAX_LENGTH, validate_local_path
+from .models import COMMENT_MAX_LENGTH, PATH_MAX_LENGTH, validate_local_path
 from .protection import RATE_WINDOW_SECONDS, is_from_this_site, is_over_rate_limit
 
 
 def local_path_or_none(value):
+    """The path to link back to, if it is one the form would accept."""
     try:
         validate_local_path(value or "")
     except ValidationError:
         return None
-    return value
+    return value if len(value) <= PATH_MAX_LENGTH else None
 
 
 def problem(request, status, reason, back=None, form=None):
@@ -72,7 +73,7 @@ def submit(request):
             thanks += "?" + urlencode({"page": back})
         return HttpResponseRedirect(thanks, status=303)
 
-    if back is None:
+    if back is None or "page_path" in form.errors:
         return problem(request, 400, "We could not tell which page you were on.")
     return problem(request, 400, "Please check your answer and send it again.", back, form)
 

@@ -179,3 +179,16 @@ class EasyReadPointFactory(factory.django.DjangoModelFactory):
     version = factory.SubFactory(EasyReadVersionFactory)
     order = factory.Sequence(lambda n: n)
     text = factory.Sequence(lambda n: f"This is idea number {n}.\nIt is short.")
+
+
+# Page feedback (feedback app) ----------------------------------------------------------
+
+
+class PageFeedbackFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "feedback.PageFeedback"
+
+    page_path = factory.Sequence(lambda n: f"/news/story-number-{n}/")
+    page_title = factory.Sequence(lambda n: f"Story number {n}")
+    useful = True
+    comment = ""
