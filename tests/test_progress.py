@@ -1,0 +1,369 @@
+"""Progress in the open: deliverables, their status and history, /progress/ and the
+priority pages' progress sections, and "You said, we did"."""
+
+import re
+from datetime import date, timedelta
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+from django.utils import timezone
+
+from priorities.models import Strategy
+from progress.models import Deliverable, DeliveryStatus, StatusChange, TargetPrecision
+from strategy_site.publishing import Status
+from tests.factories import (
+    DeliverableFactory,
+    EvidenceLinkFactory,
+    MilestoneFactory,
+    PriorityFactory,
+    ProgressUpdateFactory,
+    StrategyFactory,
+    YouSaidWeDidFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def priorities():
+    strategy = StrategyFactory(status=Strategy.Status.CURRENT)
+    return [PriorityFactory(strategy=strategy, number=number) for number in range(1, 7)]
+
+
+def text_of(response):
+    html = re.sub(r"<svg.*?</svg>", " ", response.content.decode(), flags=re.S)
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def set_status(deliverable, new_status, on, **kwargs):
+    return ProgressUpdateFactory(deliverable=deliverable, new_status=new_status, date=on, **kwargs)
+
+
+# The rules ----------------------------------------------------------------------
+
+
+def test_a_deliverable_starts_at_its_starting_status_and_moves_with_published_updates():
+    deliverable = DeliverableFactory(starting_status=DeliveryStatus.ON_TRACK)
+    assert deliverable.current_status == DeliveryStatus.ON_TRACK
+
+    set_status(deliverable, DeliveryStatus.AT_RISK, date(2025, 3, 1))
+    assert deliverable.current_status == DeliveryStatus.AT_RISK
+
+    set_status(deliverable, DeliveryStatus.COMPLETE, date(2025, 4, 1), status=Status.DRAFT)
+    later = timezone.now() + timedelta(days=2)
+    set_status(deliverable, DeliveryStatus.DELAYED, date(2025, 5, 1), published_at=later)
+    assert deliverable.current_status == DeliveryStatus.AT_RISK, "drafts and scheduled updates wait"
+    annotated = Deliverable.objects.with_current_status().get(pk=deliverable.pk)
+    assert annotated.current_status == DeliveryStatus.AT_RISK
+
+
+def test_each_status_change_is_kept_as_a_row_of_the_history(client):
+    deliverable = DeliverableFactory()
+    first = set_status(deliverable, DeliveryStatus.ON_TRACK, date(2025, 1, 10))
+    set_status(deliverable, DeliveryStatus.AT_RISK, date(2025, 2, 10))
+    ProgressUpdateFactory(deliverable=deliverable, date=date(2025, 2, 20))  # no change
+
+    history = StatusChange.objects.filter(deliverable=deliverable).order_by("changed_on")
+    assert [change.status for change in history] == ["on_track", "at_risk"]
+    assert history[0].update == first
+
+    page = text_of(client.get(deliverable.get_absolute_url()))
+    assert "Status changed to At risk (it was on track)" in page
+    assert "Status changed to On track (it was not started)" in page
+    assert "Status At risk" in page
+
+
+def test_an_update_that_stops_changing_the_status_leaves_the_history():
+    update = set_status(DeliverableFactory(), DeliveryStatus.DELAYED, date(2025, 1, 10))
+    update.new_status = ""
+    update.save()
+    assert not StatusChange.objects.filter(update=update).exists()
+
+
+def test_roll_up_counts_each_priority_s_deliverables_by_status(priorities):
+    first, second = priorities[:2]
+    on_track = DeliverableFactory.create_batch(2, priority=first)
+    for deliverable in on_track:
+        set_status(deliverable, DeliveryStatus.ON_TRACK, date(2025, 1, 1))
+    DeliverableFactory(priority=first)  # not started
+    set_status(DeliverableFactory(priority=second), DeliveryStatus.COMPLETE, date(2025, 1, 1))
+    DeliverableFactory(priority=second, status=Status.DRAFT)  # not counted
+
+    rows = Deliverable.objects.published().progress_by_priority(priorities)
+
+    counts = {row.priority.number: {c.status: c.count for c in row.counts} for row in rows}
+    assert counts[1] == {"not_started": 1, "on_track": 2, "at_risk": 0, "delayed": 0, "complete": 0}
+    assert counts[2]["complete"] == 1 and sum(counts[2].values()) == 1
+    assert sum(counts[3].values()) == 0
+    assert [row.total for row in rows] == [3, 1, 0, 0, 0, 0]
+
+
+def test_a_quarter_target_reads_as_its_months():
+    deliverable = DeliverableFactory(
+        target_date=date(2025, 5, 17), target_precision=TargetPrecision.QUARTER
+    )
+    assert deliverable.target_date == date(2025, 4, 1)
+    assert deliverable.target_label == "April to June 2025"
+    assert deliverable.target_iso == "2025-04/2025-06"
+    assert deliverable.target_end == date(2025, 6, 30)
+    month = DeliverableFactory(target_date=date(2025, 12, 3))
+    assert (month.target_label, month.target_iso) == ("December 2025", "2025-12")
+
+
+# The deliverable page -------------------------------------------------------------
+
+
+def test_the_timeline_shows_updates_and_milestones_newest_first(client):
+    deliverable = DeliverableFactory()
+    ProgressUpdateFactory(deliverable=deliverable, date=date(2025, 2, 1), title="February news")
+    ProgressUpdateFactory(deliverable=deliverable, date=date(2025, 6, 1), title="June news")
+    MilestoneFactory(deliverable=deliverable, due_on=date(2025, 4, 1), title="April step")
+    MilestoneFactory(
+        deliverable=deliverable,
+        due_on=date(2025, 1, 1),
+        completed_on=date(2025, 3, 1),
+        title="Step done in March",
+    )
+    ProgressUpdateFactory(deliverable=deliverable, title="Draft news", status=Status.DRAFT)
+
+    page = text_of(client.get(deliverable.get_absolute_url()))
+
+    order = ["June news", "April step", "Step done in March", "February news"]
+    assert [page.index(title) for title in order] == sorted(page.index(title) for title in order)
+    assert "Draft news" not in page
+    assert "done 1 March 2025" in page
+
+
+def test_the_deliverable_page_links_evidence_and_says_what_changes_for_families(client):
+    update = ProgressUpdateFactory(body="We **met** parents.")
+    EvidenceLinkFactory(update=update, title="Board minutes", url="https://example.org/minutes")
+    response = client.get(update.deliverable.get_absolute_url())
+    html = response.content.decode()
+    assert '<a class="govuk-link" href="https://example.org/minutes">Board minutes</a>' in html
+    assert "<strong>met</strong>" in html
+    assert update.deliverable.for_families in text_of(response)
+    assert f'id="update-{update.pk}"' in html
+
+
+def test_a_draft_deliverable_is_hidden_from_the_public_and_shown_to_staff(client, admin_client):
+    deliverable = DeliverableFactory(status=Status.DRAFT)
+    assert client.get(deliverable.get_absolute_url()).status_code == 404
+    response = admin_client.get(deliverable.get_absolute_url())
+    assert response.status_code == 200
+    assert "Draft - not published" in response.content.decode()
+
+
+def test_an_unpublished_deliverable_is_gone_not_missing(client):
+    deliverable = DeliverableFactory()
+    deliverable.status = Status.DRAFT
+    deliverable.save()
+    assert client.get(deliverable.get_absolute_url()).status_code == 410
+
+
+# /progress/ ---------------------------------------------------------------------------
+
+
+def test_without_deliverables_progress_explains_instead_of_an_empty_chart(client, priorities):
+    DeliverableFactory(priority=priorities[0], status=Status.DRAFT)
+    response = client.get(reverse("progress:index"))
+    page = text_of(response)
+    assert response.status_code == 200
+    assert "The plan's deliverables will be published here" in page
+    assert "“defined deliverables”" in page
+    assert 'role="img"' not in response.content.decode()
+    assert "<table" not in response.content.decode()
+
+
+def chart_and_table(html):
+    """{priority index: {status: count}} as drawn in the SVG, and as given in the table."""
+    svg = html[
+        html.index('<svg class="app-chart__svg"') : html.index(
+            "</svg>", html.index("app-chart__svg")
+        )
+    ]
+    drawn = {}
+    for bar in re.findall(r'<g class="app-chart__bar" data-priority="(\d+)">(.*?)</g>', svg, re.S):
+        segments = re.findall(r'data-status="(\w+)" data-count="(\d+)"', bar[1])
+        drawn[int(bar[0])] = {status: int(count) for status, count in segments}
+    table_html = html[html.index('id="progress-table"') :]
+    table_html = table_html[: table_html.index("</table>")]
+    tabled = {}
+    for index, row in re.findall(
+        r'<tr class="govuk-table__row" data-priority="(\d+)">(.*?)</tr>', table_html, re.S
+    ):
+        cells = re.findall(r'data-status="(\w+)">(\d+)</td>', row)
+        tabled[int(index)] = {status: int(count) for status, count in cells if int(count)}
+    return drawn, tabled
+
+
+def test_the_chart_and_its_table_give_the_same_numbers_as_the_data(client, priorities):
+    statuses = [DeliveryStatus.ON_TRACK, DeliveryStatus.AT_RISK, DeliveryStatus.COMPLETE]
+    for n in range(9):
+        deliverable = DeliverableFactory(priority=priorities[n % 3])
+        set_status(deliverable, statuses[n % 2 + (n // 6)], date(2025, 1, 1))
+    DeliverableFactory(priority=priorities[4])
+
+    response = client.get(reverse("progress:index"))
+    html = response.content.decode()
+    drawn, tabled = chart_and_table(html)
+
+    expected = {
+        index: {c.status: c.count for c in row.counts if c.count}
+        for index, row in enumerate(
+            Deliverable.objects.published().progress_by_priority(priorities)
+        )
+    }
+    assert drawn == tabled == expected
+    assert expected[4] == {"not_started": 1}
+    assert 'role="img"' in html and '<title id="progress-chart-title">' in html
+
+
+def test_progress_shows_what_changed_recently_and_what_is_due_next(client, priorities):
+    soon = DeliverableFactory(
+        priority=priorities[0], title="Due soon", target_date=timezone.localdate()
+    )
+    DeliverableFactory(
+        priority=priorities[1],
+        title="Done already",
+        target_date=timezone.localdate() + timedelta(days=40),
+        starting_status=DeliveryStatus.COMPLETE,
+    )
+    set_status(soon, DeliveryStatus.AT_RISK, timezone.localdate(), title="Staff shortage")
+
+    page = text_of(client.get(reverse("progress:index")))
+
+    recent = page[page.index("What changed recently") : page.index("Due next")]
+    assert "Staff shortage" in recent and "Status changed to At risk" in recent
+    due = page[page.index("Due next") : page.index("Deliverables for each priority")]
+    assert "Due soon" in due and "Done already" not in due
+
+
+def test_every_status_is_shown_by_its_word_as_well_as_an_icon(client, priorities):
+    for status in DeliveryStatus.values:
+        DeliverableFactory(priority=priorities[0], starting_status=status)
+    html = client.get(reverse("progress:index")).content.decode()
+    for value, label in DeliveryStatus.choices:
+        css = value.replace("_", "-")
+        pattern = (
+            rf'<span class="app-status app-status--{css}"><svg [^>]*aria-hidden="true"[^>]*>'
+            rf'.*?</svg><span class="app-status__label">{label}</span>'
+        )
+        assert re.search(pattern, html, re.S), label
+
+
+@pytest.mark.parametrize("count", [5, 200])
+def test_progress_queries_stay_flat(client, priorities, django_assert_max_num_queries, count):
+    deliverables = [DeliverableFactory(priority=priorities[n % 6]) for n in range(count)]
+    for deliverable in deliverables[:5]:
+        set_status(deliverable, DeliveryStatus.ON_TRACK, date(2025, 1, 1))
+    with django_assert_max_num_queries(6):
+        assert client.get(reverse("progress:index")).status_code == 200
+
+
+@pytest.mark.parametrize("count", [5, 200])
+def test_deliverable_page_queries_stay_flat(client, django_assert_max_num_queries, count):
+    deliverable = DeliverableFactory()
+    DeliverableFactory.create_batch(count, priority=deliverable.priority)
+    for n in range(count // 5):
+        EvidenceLinkFactory(
+            update=set_status(deliverable, DeliveryStatus.ON_TRACK, date(2025, 1, 1))
+        )
+        MilestoneFactory(deliverable=deliverable)
+    with django_assert_max_num_queries(6):
+        assert client.get(deliverable.get_absolute_url()).status_code == 200
+
+
+def test_progress_is_in_the_navigation_and_marked_current(client):
+    html = client.get(reverse("progress:index")).content.decode()
+    url = reverse("progress:index")
+    assert f'href="{url}" aria-current="page"' in html
+    assert reverse("progress:you-said-we-did") in html and reverse("progress:data") in html
+
+
+# The priority page -----------------------------------------------------------------------
+
+
+def test_the_priority_page_has_a_progress_section(client, priorities):
+    priority = priorities[0]
+    deliverable = DeliverableFactory(priority=priority, title="A guide to support")
+    set_status(deliverable, DeliveryStatus.DELAYED, date(2025, 1, 1))
+    DeliverableFactory(priority=priorities[1], title="Another priority's work")
+
+    page = text_of(client.get(priority.get_absolute_url()))
+
+    section = page[page.index("Deliverables for this priority") - 40 :]
+    assert "A guide to support" in section and re.search(r"Delayed ?: 1", section)
+    assert "Another priority's work" not in page
+
+
+def test_a_priority_without_deliverables_says_so(client, priorities):
+    page = text_of(client.get(priorities[0].get_absolute_url()))
+    assert "deliverables for this priority have not been published yet" in page
+
+
+# You said, we did --------------------------------------------------------------------------
+
+
+def test_you_said_we_did_lists_entries_and_filters_by_priority(client, priorities):
+    deliverable = DeliverableFactory(priority=priorities[0], title="Clearer letters")
+    entry = YouSaidWeDidFactory(
+        title="Letters were hard to read",
+        heard_at="A co-production event",
+        heard_on=date(2025, 2, 4),
+        priorities=[priorities[0]],
+    )
+    entry.deliverables.add(deliverable)
+    YouSaidWeDidFactory(title="Waiting too long", priorities=[priorities[1]])
+    YouSaidWeDidFactory(title="A draft entry", status=Status.DRAFT, priorities=[priorities[0]])
+    url = reverse("progress:you-said-we-did")
+
+    everything = text_of(client.get(url))
+    assert "Letters were hard to read" in everything and "Waiting too long" in everything
+    assert "A draft entry" not in everything
+    assert "Heard at A co-production event, 4 February 2025" in everything
+
+    filtered = text_of(client.get(url, {"priority": priorities[0].slug}))
+    assert "Letters were hard to read" in filtered and "Waiting too long" not in filtered
+    assert "Clearer letters" in filtered
+
+    unknown = client.get(url, {"priority": "no-such-priority"})
+    assert unknown.status_code == 200 and "There is no priority" in text_of(unknown)
+
+    assert client.get(entry.get_absolute_url()).status_code == 200
+    assert "Letters were hard to read" in text_of(client.get(deliverable.get_absolute_url()))
+
+
+# Roles -------------------------------------------------------------------------------------
+
+
+def test_editors_draft_and_publishers_publish_the_plan(db):
+    editor = set(Group.objects.get(name="Editor").permissions.values_list("codename", flat=True))
+    publisher = set(
+        Group.objects.get(name="Publisher").permissions.values_list("codename", flat=True)
+    )
+    for model in ("deliverable", "progressupdate", "yousaidwedid"):
+        assert {f"add_{model}", f"change_{model}"} <= editor
+        assert f"publish_{model}" not in editor
+        assert f"publish_{model}" in publisher
+    assert "delete_milestone" in editor and "add_evidencelink" in editor
+
+
+def test_an_editor_cannot_publish_a_progress_update(editor_client):
+    deliverable = DeliverableFactory()
+    response = editor_client.post(
+        reverse("admin:progress_progressupdate_add"),
+        {
+            "deliverable": deliverable.pk,
+            "date": "2025-03-01",
+            "title": "Met the board",
+            "body": "We met.",
+            "new_status": "at_risk",
+            "status": "published",
+            "evidence_links-TOTAL_FORMS": "0",
+            "evidence_links-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "Only a publisher can publish" in response.content.decode()
+    assert deliverable.current_status == DeliveryStatus.NOT_STARTED
