@@ -24,6 +24,7 @@ PAGE_TYPES = [
     "home",
     "priorities",
     "priority",
+    "easy-read",
     "news",
     "press-release",
     "decisions",
@@ -47,6 +48,9 @@ def url_of(page_type):
         "home": lambda: reverse("home"),
         "priorities": lambda: reverse("priorities:index"),
         "priority": lambda: Priority.objects.order_by("number").first().get_absolute_url(),
+        "easy-read": lambda: reverse(
+            "easyread:priority", kwargs={"slug": Priority.objects.order_by("number")[0].slug}
+        ),
         "news": lambda: reverse("news:index"),
         "press-release": lambda: PressRelease.objects.first().get_absolute_url(),
         "decisions": lambda: reverse("decisions:index"),
