@@ -54,6 +54,9 @@ class DeliverableDetailView(PublishedDetailMixin, DetailView):
             .get_queryset()
             .with_current_status()
             .select_related("priority")
+            # The page shows no change notes (its updates are its history), so it does not
+            # fetch them (PublishedDetailMixin would).
+            .prefetch_related(None)
             .prefetch_related(
                 "milestones",
                 Prefetch("updates", queryset=updates, to_attr="public_updates"),

@@ -265,7 +265,7 @@ def test_progress_queries_stay_flat(client, priorities, django_assert_max_num_qu
 def test_deliverable_page_queries_stay_flat(client, django_assert_max_num_queries, count):
     deliverable = DeliverableFactory()
     DeliverableFactory.create_batch(count, priority=deliverable.priority)
-    for n in range(count // 5):
+    for _ in range(count // 5):
         EvidenceLinkFactory(
             update=set_status(deliverable, DeliveryStatus.ON_TRACK, date(2025, 1, 1))
         )
@@ -367,3 +367,16 @@ def test_an_editor_cannot_publish_a_progress_update(editor_client):
     assert response.status_code == 200
     assert "Only a publisher can publish" in response.content.decode()
     assert deliverable.current_status == DeliveryStatus.NOT_STARTED
+
+
+@pytest.mark.parametrize("count", [5, 200])
+def test_the_priority_page_progress_section_costs_one_query(
+    priorities, django_assert_num_queries, count
+):
+    from progress.templatetags.progress_tags import priority_progress
+
+    for n in range(count):
+        DeliverableFactory(priority=priorities[n % 2])
+    with django_assert_num_queries(1):
+        row = priority_progress(priorities[0])
+        assert sum(count.count for count in row.counts) == (count + 1) // 2

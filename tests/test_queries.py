@@ -1,9 +1,13 @@
 """Pages cost the same number of database queries with one item or fifty."""
 
+from datetime import date, timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from priorities.models import PRIORITY_COUNT, Strategy
+from strategy_site.publishing import Status
 from tests.factories import (
     CabinetDecisionFactory,
     DecisionPointFactory,
@@ -86,15 +90,63 @@ def decision_detail(count):
     return decision.get_absolute_url()
 
 
+def deliverables(count):
+    """`count` published deliverables across the six priorities, a fifth with a status
+    change, an update with evidence and a milestone (made in bulk: 5,000 take seconds)."""
+    from progress.models import Deliverable, EvidenceLink, Milestone, ProgressUpdate
+
+    strategy = StrategyFactory(status=Strategy.Status.CURRENT)
+    priorities = [PriorityFactory(strategy=strategy, number=n) for n in range(1, 7)]
+    now = timezone.now()
+    items = Deliverable.objects.bulk_create(
+        Deliverable(
+            priority=priorities[n % 6],
+            title=f"Deliverable number {n}",
+            slug=f"deliverable-{n}",
+            for_families="What will change, in plain words.",
+            lead_organisation="Wiltshire Council",
+            target_date=date(2026, 1 + n % 12, 1),
+            status=Status.PUBLISHED,
+            published_at=now - timedelta(days=1),
+            first_published_at=now - timedelta(days=1),
+        )
+        for n in range(count)
+    )
+    for item in items[: max(1, count // 5)]:
+        update = ProgressUpdate.objects.create(
+            deliverable=item,
+            title="An update",
+            body="Words.",
+            new_status="on_track",
+            status=Status.PUBLISHED,
+            published_at=now - timedelta(hours=1),
+        )
+        EvidenceLink.objects.create(update=update, title="Minutes", url="https://example.org/")
+        Milestone.objects.create(deliverable=item, title="A step", due_on=date(2026, 6, 1))
+    return priorities, items
+
+
+def progress_index(count):
+    deliverables(count)
+    return reverse("progress:index")
+
+
+def deliverable_detail(count):
+    _, items = deliverables(count)
+    return items[0].get_absolute_url()
+
+
 # The most queries each page may make, whatever the amount of content.
 BUDGETS = {
     home: 4,
     priority_list: 2,
-    priority_detail: 5,  # and one for the "Need help now?" signposts
+    priority_detail: 6,  # and one each for the "Need help now?" signposts and progress
     news_list: 4,  # the filters' priorities and years, the count, the page
     decision_list: 4,
     press_release_detail: 6,  # the item, quotes, priorities, change notes, related news, decisions
     decision_detail: 6,  # the item, points, priorities, change notes, related news, decisions
+    progress_index: 6,  # the priorities, the deliverables with their status, recent updates
+    deliverable_detail: 6,  # item, milestones, updates, evidence, you said we did, notes
 }
 
 
