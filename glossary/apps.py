@@ -5,3 +5,6 @@ class GlossaryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "glossary"
     verbose_name = "Glossary"
+
+    def ready(self):
+        from . import signals  # noqa: F401 - connects the cache invalidation

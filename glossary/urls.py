@@ -1,3 +1,9 @@
+from django.urls import path
+
+from . import views
+
 app_name = "glossary"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.GlossaryView.as_view(), name="index"),
+]

@@ -192,3 +192,15 @@ class PageFeedbackFactory(factory.django.DjangoModelFactory):
     page_title = factory.Sequence(lambda n: f"Story number {n}")
     useful = True
     comment = ""
+
+
+# Glossary (glossary app) ----------------------------------------------------------------
+
+
+class GlossaryTermFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "glossary.GlossaryTerm"
+
+    term = factory.Sequence(lambda n: f"Glossary term number {n}")
+    slug = factory.Sequence(lambda n: f"glossary-term-{n}")
+    short_definition = "A plain-English explanation of the term."

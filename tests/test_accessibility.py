@@ -32,6 +32,7 @@ PAGE_TYPES = [
     "search",
     "accessibility-statement",
     "alternative-formats",
+    "glossary",
     "not-found",
     "gone",
 ]
@@ -58,6 +59,7 @@ def url_of(page_type):
         "search": lambda: reverse("search") + "?q=strategy",
         "accessibility-statement": lambda: reverse("accessibility:statement"),
         "alternative-formats": lambda: reverse("accessibility:formats"),
+        "glossary": lambda: reverse("glossary:index"),
         "not-found": lambda: reverse("news:detail", kwargs={"slug": "no-such-news"}),
     }[page_type]()
 

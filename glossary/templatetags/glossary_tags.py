@@ -1,7 +1,16 @@
-"""Placeholder: {% glossary_terms %}...{% endglossary_terms %} marks the first use of each
-glossary term in the page's main content (filled in by the glossary work)."""
+"""{% glossary_terms %}...{% endglossary_terms %}: the first use of each glossary term in
+the enclosed HTML links to its entry (see glossary.marking). base.html wraps every
+page's main content in it.
+
+The result depends only on the enclosed HTML and the terms, so a page cached whole
+stays right until either changes. The glossary page itself sets `is_glossary_page`:
+there every term is already explained.
+"""
 
 from django import template
+from django.utils.safestring import mark_safe
+
+from glossary.marking import mark_glossary_terms
 
 register = template.Library()
 
@@ -11,7 +20,11 @@ class GlossaryTermsNode(template.Node):
         self.nodelist = nodelist
 
     def render(self, context):
-        return self.nodelist.render(context)
+        content = self.nodelist.render(context)
+        if context.get("is_glossary_page"):
+            return content
+        # The input is the template's own escaped output; marking escapes what it adds.
+        return mark_safe(mark_glossary_terms(content))  # noqa: S308
 
 
 @register.tag
