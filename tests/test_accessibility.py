@@ -33,6 +33,7 @@ PAGE_TYPES = [
     "accessibility-statement",
     "alternative-formats",
     "glossary",
+    "feedback-thanks",
     "not-found",
     "gone",
 ]
@@ -60,6 +61,7 @@ def url_of(page_type):
         "accessibility-statement": lambda: reverse("accessibility:statement"),
         "alternative-formats": lambda: reverse("accessibility:formats"),
         "glossary": lambda: reverse("glossary:index"),
+        "feedback-thanks": lambda: reverse("feedback:thanks") + "?page=/news/",
         "not-found": lambda: reverse("news:detail", kwargs={"slug": "no-such-news"}),
     }[page_type]()
 
