@@ -32,6 +32,11 @@ PAGE_TYPES = [
     "search",
     "accessibility-statement",
     "alternative-formats",
+    "progress",
+    "progress-chart",
+    "deliverable",
+    "you-said-we-did",
+    "open-data",
     "glossary",
     "feedback-thanks",
     "not-found",
@@ -60,10 +65,42 @@ def url_of(page_type):
         "search": lambda: reverse("search") + "?q=strategy",
         "accessibility-statement": lambda: reverse("accessibility:statement"),
         "alternative-formats": lambda: reverse("accessibility:formats"),
+        "progress": lambda: reverse("progress:index"),  # the real content: no deliverables
+        "progress-chart": lambda: progress_data() and reverse("progress:index"),
+        "deliverable": lambda: progress_data().get_absolute_url(),
+        "you-said-we-did": lambda: you_said_we_did_data(),
+        "open-data": lambda: reverse("progress:data"),
         "glossary": lambda: reverse("glossary:index"),
         "feedback-thanks": lambda: reverse("feedback:thanks") + "?page=/news/",
         "not-found": lambda: reverse("news:detail", kwargs={"slug": "no-such-news"}),
     }[page_type]()
+
+
+def progress_data():
+    """Deliverables in every status for each real priority, one with a full timeline."""
+    from progress.models import DeliveryStatus
+    from tests.factories import (
+        DeliverableFactory,
+        EvidenceLinkFactory,
+        MilestoneFactory,
+        ProgressUpdateFactory,
+    )
+
+    deliverable = None
+    for n, priority in enumerate(Priority.objects.order_by("number")):
+        for status in DeliveryStatus.values[: n + 1]:
+            deliverable = DeliverableFactory(priority=priority, starting_status=status)
+    update = ProgressUpdateFactory(deliverable=deliverable, new_status=DeliveryStatus.AT_RISK)
+    EvidenceLinkFactory(update=update)
+    MilestoneFactory(deliverable=deliverable)
+    return deliverable
+
+
+def you_said_we_did_data():
+    from tests.factories import YouSaidWeDidFactory
+
+    YouSaidWeDidFactory(priorities=[Priority.objects.order_by("number").first()])
+    return reverse("progress:you-said-we-did")
 
 
 EXPECTED_STATUS = {"not-found": 404, "gone": 410}
