@@ -609,3 +609,30 @@ def test_a_visitor_without_javascript_answers_and_goes_back(live_server, browser
     page.get_by_role("link", name="Go back to the page you were on").click()
     assert page.url == live_server.url + item.get_absolute_url()
     context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_open_form_and_the_problem_page_pass_axe(live_server, browser, real_content):
+    from tests.test_accessibility import SCREENSHOTS, axe_violations
+
+    context = browser.new_context(bypass_csp=True, viewport={"width": 375, "height": 900})
+    page = context.new_page()
+    page.goto(live_server.url + reverse("news:index"))
+    page.get_by_text("Add a comment (optional)").click()
+    box = page.get_by_label("Tell us what was useful or what was missing")
+    box.fill("a" * (COMMENT_MAX_LENGTH + 1))
+    assert "You have 1 character too many" in page.text_content(".app-page-feedback")
+    open_form = axe_violations(page)
+
+    page.get_by_role("button", name=re.compile("^Yes")).click()
+
+    assert page.get_by_role("heading", level=1).inner_text() == "Your answer has not been sent"
+    assert page.get_by_label("Tell us what was useful or what was missing").input_value() == (
+        "a" * (COMMENT_MAX_LENGTH + 1)
+    )
+    assert (open_form, axe_violations(page)) == ([], [])
+    assert not PageFeedback.objects.exists()
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "feedback-problem-375.png", full_page=True)
+    context.close()
