@@ -19,6 +19,7 @@ from easyread.models import EasyReadPoint, EasyReadVersion
 from easyread.pairings import CACHE_KEY
 from news.models import PressRelease
 from priorities.models import Priority
+from strategy_site.models import PreviewLink
 from strategy_site.publishing import Status
 from tests.factories import (
     CabinetDecisionFactory,
@@ -411,3 +412,30 @@ def test_the_list_of_pairings_is_read_once_then_cached(public, db):
     cold = queries_for(public, priority.get_absolute_url())
     assert len(cold) == len(warm) + 1
     assert len([sql for sql in cold if "easyread" in sql]) == 1
+
+
+@pytest.mark.parametrize("kind", PAGES)
+def test_a_change_to_any_kind_of_standard_page_flags_its_easy_read_version(db, kind):
+    page = PAGES[kind]()
+    version = EasyReadVersionFactory(page=page, checked_at=timezone.now() - timedelta(hours=1))
+    other = EasyReadVersionFactory(checked_at=timezone.now() + timedelta(hours=1))
+
+    page.save()
+
+    assert version.needs_review and not other.needs_review
+    assert list(EasyReadVersion.objects.needs_review()) == [version]
+    assert list(EasyReadVersion.objects.up_to_date()) == [other]
+
+
+def test_a_preview_link_shows_a_draft_easy_read_version_to_someone_without_an_account(public, db):
+    version = EasyReadVersionFactory(status=Status.DRAFT, published_at=None, title="Plan")
+    EasyReadPointFactory(version=version, text="We will listen to you.")
+    link = PreviewLink.objects.create(item=version)
+
+    response = public.get(link.get_absolute_url())
+
+    assert response.status_code == 200
+    page = Page.of(response)
+    assert page.texts("h1") == ["Plan"]
+    assert "We will listen to you." in page.text
+    assert "This is a private preview" in page.text
