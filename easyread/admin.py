@@ -4,7 +4,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
-from strategy_site.admin import PUBLISHING_FIELDSET, PublishableAdmin, PublishableForm
+from strategy_site.admin import (
+    CHANGE_NOTE_FIELDSET,
+    PUBLISHING_FIELDSET,
+    PublishableAdmin,
+    PublishableForm,
+)
 
 from .models import PAGE_TYPES, EasyReadPoint, EasyReadVersion
 
@@ -80,6 +85,23 @@ class EasyReadPointInline(admin.StackedInline):
     fields = ["text", ("image", "image_alt"), "order"]
 
 
+class PageTypeFilter(admin.SimpleListFilter):
+    title = "type of page"
+    parameter_name = "type"
+
+    def lookups(self, request, model_admin):
+        return [("-".join(page_type.key), page_type.label) for page_type in PAGE_TYPES]
+
+    def queryset(self, request, queryset):
+        for page_type in PAGE_TYPES:
+            if self.value() == "-".join(page_type.key):
+                app_label, model_name = page_type.key
+                return queryset.filter(
+                    content_type__app_label=app_label, content_type__model=model_name
+                )
+        return queryset
+
+
 class NeedsReviewFilter(admin.SimpleListFilter):
     title = "checked against the standard page"
     parameter_name = "review"
@@ -99,7 +121,7 @@ class NeedsReviewFilter(admin.SimpleListFilter):
 class EasyReadVersionAdmin(PublishableAdmin):
     form = EasyReadVersionForm
     list_display = ["title", "paired_page", "review_flag", "current_state", "updated_at"]
-    list_filter = [NeedsReviewFilter, "status", "content_type"]
+    list_filter = [NeedsReviewFilter, "status", PageTypeFilter]
     search_fields = ["title", "intro", "points__text"]
     inlines = [EasyReadPointInline]
     readonly_fields = ["review_state"]
@@ -115,6 +137,12 @@ class EasyReadVersionAdmin(PublishableAdmin):
         ),
         PUBLISHING_FIELDSET,
     ]
+
+    def get_fieldsets(self, request, obj=None):
+        # Easy Read pages show no "last updated" notes (one thing at a time), so the
+        # public change note would be shown nowhere.
+        fieldsets = super().get_fieldsets(request, obj)
+        return [fieldset for fieldset in fieldsets if fieldset != CHANGE_NOTE_FIELDSET]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("content_type").prefetch_related("page")

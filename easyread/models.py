@@ -129,7 +129,7 @@ class EasyReadVersion(Publishable):
         "introduction",
         max_length=600,
         validators=[MaxLengthValidator(600)],
-        help_text="One to three short sentences: what this page is about. "
+        help_text="A few short sentences: what this page is about and any word it explains. "
         "Put each sentence on its own line.",
     )
     checked_at = models.DateTimeField(

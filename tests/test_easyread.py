@@ -439,3 +439,14 @@ def test_a_preview_link_shows_a_draft_easy_read_version_to_someone_without_an_ac
     assert page.texts("h1") == ["Plan"]
     assert "We will listen to you." in page.text
     assert "This is a private preview" in page.text
+
+
+def test_editors_can_list_only_one_type_of_page(staff_client, db):
+    EasyReadVersionFactory(page=PriorityFactory(), title="About a priority")
+    EasyReadVersionFactory(page=PressReleaseFactory(), title="About some news")
+
+    listing = admin_list(staff_client, type="news-pressrelease")
+
+    assert "About some news" in listing.text
+    assert "About a priority" not in listing.text
+    assert "Press release" in listing.text  # the filter speaks the editors' words

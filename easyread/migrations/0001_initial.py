@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('object_id', models.PositiveBigIntegerField(verbose_name='page number')),
                 ('title', models.CharField(help_text='Short and plain, e.g. “Priority 1: Families as true partners”. The page adds “Easy Read” to it.', max_length=200)),
-                ('intro', models.TextField(help_text='One to three short sentences: what this page is about. Put each sentence on its own line.', max_length=600, validators=[django.core.validators.MaxLengthValidator(600)], verbose_name='introduction')),
+                ('intro', models.TextField(help_text='A few short sentences: what this page is about and any word it explains. Put each sentence on its own line.', max_length=600, validators=[django.core.validators.MaxLengthValidator(600)], verbose_name='introduction')),
                 ('checked_at', models.DateTimeField(blank=True, editable=False, help_text='When an editor last confirmed that this says the same as the standard page.', null=True, verbose_name='last checked against the standard page')),
                 ('content_type', models.ForeignKey(limit_choices_to=easyread.models.pairable_content_types, on_delete=django.db.models.deletion.PROTECT, to='contenttypes.contenttype', verbose_name='type of page')),
             ],
