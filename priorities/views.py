@@ -5,6 +5,9 @@ from news.models import CabinetDecision, PressRelease
 from .models import Priority, Strategy
 
 LATEST_COUNT = 3
+# A priority page lists the newest few; "See all" opens the list filtered to the
+# priority. One more is fetched to know whether there are others, without a count.
+PRIORITY_PAGE_COUNT = 10
 
 
 class HomeView(TemplateView):
@@ -40,10 +43,14 @@ class PriorityDetailView(DetailView):
         priority = self.object
         siblings = list(priority.strategy.priorities.all())
         position = next(i for i, p in enumerate(siblings) if p.pk == priority.pk)
+        press_releases = list(priority.press_releases.published()[: PRIORITY_PAGE_COUNT + 1])
+        decisions = list(priority.decisions.published()[: PRIORITY_PAGE_COUNT + 1])
         return super().get_context_data(
             priority_count=len(siblings),
-            press_releases=priority.press_releases.published(),
-            decisions=priority.decisions.published(),
+            press_releases=press_releases[:PRIORITY_PAGE_COUNT],
+            more_press_releases=len(press_releases) > PRIORITY_PAGE_COUNT,
+            decisions=decisions[:PRIORITY_PAGE_COUNT],
+            more_decisions=len(decisions) > PRIORITY_PAGE_COUNT,
             previous_priority=siblings[position - 1] if position > 0 else None,
             next_priority=siblings[position + 1] if position + 1 < len(siblings) else None,
             **kwargs,

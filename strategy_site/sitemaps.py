@@ -66,8 +66,10 @@ class SectionSitemap(SiteUrlSitemap):
 
 
 class PrioritySitemap(SiteUrlSitemap):
+    # Lists, not querysets: the sitemap's paginator then counts them with len() rather
+    # than a COUNT query of its own (one query per section, not two).
     def items(self):
-        return Priority.objects.order_by("strategy", "number")
+        return list(Priority.objects.order_by("strategy", "number"))
 
     def lastmod(self, item):
         return item.updated_at
@@ -75,7 +77,11 @@ class PrioritySitemap(SiteUrlSitemap):
 
 class PressReleaseSitemap(SiteUrlSitemap):
     def items(self):
-        return PressRelease.objects.published().order_by("-published_at", "-pk")
+        return list(
+            PressRelease.objects.published()
+            .order_by("-published_at", "-pk")
+            .only("slug", "updated_at", "published_at")
+        )
 
     def lastmod(self, item):
         return item.updated_at
@@ -83,7 +89,11 @@ class PressReleaseSitemap(SiteUrlSitemap):
 
 class DecisionSitemap(SiteUrlSitemap):
     def items(self):
-        return CabinetDecision.objects.published().order_by("-published_at", "-pk")
+        return list(
+            CabinetDecision.objects.published()
+            .order_by("-published_at", "-pk")
+            .only("slug", "updated_at", "published_at")
+        )
 
     def lastmod(self, item):
         return item.updated_at

@@ -1,93 +1,175 @@
-"""Pages cost the same number of database queries with one item or fifty."""
+"""Pages cost the same number of database queries with ten items or five thousand.
 
+These run with the page cache out of the way (Django's test client does not pass
+through the cache's WSGI layer), so they measure what a page costs to render. The
+content is made with bulk_create, so 5,000 press releases take a second or two.
+"""
+
+import re
 from datetime import date, timedelta
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 
+from news.models import CabinetDecision, DecisionPoint, PressRelease, Quote
 from priorities.models import PRIORITY_COUNT, Strategy
+from strategy_site.models import ChangeNote
 from strategy_site.publishing import Status
-from tests.factories import (
-    CabinetDecisionFactory,
-    DecisionPointFactory,
-    PressReleaseFactory,
-    PriorityFactory,
-    QuoteFactory,
-    StrategyFactory,
-)
+from tests.factories import PriorityFactory, StrategyFactory
 
 
-def current_priorities(count):
-    """A current strategy with up to six priorities (a strategy never has more)."""
+def current_priorities():
+    """A current strategy with its six priorities (a strategy never has more)."""
     strategy = StrategyFactory(status=Strategy.Status.CURRENT)
-    return [
-        PriorityFactory(strategy=strategy, number=number)
-        for number in range(1, min(count, PRIORITY_COUNT) + 1)
-    ]
+    return [PriorityFactory(strategy=strategy, number=n) for n in range(1, PRIORITY_COUNT + 1)]
+
+
+def published_at(n):
+    return timezone.now() - timedelta(hours=n + 1)
 
 
 def press_releases(count, priorities):
-    """Fully linked, as editors link them: strategy, priorities and a quote each."""
-    items = PressReleaseFactory.create_batch(
-        count, strategy=priorities[0].strategy, priorities=priorities
+    """Fully linked, as editors link them: strategy, every priority, a quote and a change
+    note each."""
+    items = PressRelease.objects.bulk_create(
+        PressRelease(
+            title=f"Council news item number {n}",
+            slug=f"council-news-item-{n}",
+            standfirst="What happened, in a sentence.",
+            body="Some plain words about it.",
+            strategy=priorities[0].strategy,
+            status=Status.PUBLISHED,
+            published_at=published_at(n),
+            first_published_at=published_at(n),
+        )
+        for n in range(count)
     )
-    for item in items:
-        QuoteFactory(press_release=item)
+    link(PressRelease, items, priorities)
+    Quote.objects.bulk_create(
+        Quote(press_release=item, speaker="A speaker", role="Cabinet Member", text="Words.")
+        for item in items
+    )
+    change_notes(PressRelease, items)
     return items
 
 
 def decisions(count, priorities):
-    """Fully linked: strategy, priorities and a numbered point each."""
-    items = CabinetDecisionFactory.create_batch(
-        count, strategy=priorities[0].strategy, priorities=priorities
+    """Fully linked: strategy, every priority, a numbered point and a change note each."""
+    items = CabinetDecision.objects.bulk_create(
+        CabinetDecision(
+            title=f"Cabinet decision number {n}",
+            slug=f"cabinet-decision-{n}",
+            meeting_body="Cabinet",
+            meeting_date=date(2024, 9, 17) - timedelta(days=n),
+            item_number=str(100 + n),
+            summary_for_families="What it means, in plain words.",
+            reasons="Because it helps.",
+            discussion="Councillors discussed it.",
+            decision_status=CabinetDecision.DecisionStatus.APPROVED,
+            strategy=priorities[0].strategy,
+            status=Status.PUBLISHED,
+            published_at=published_at(n),
+            first_published_at=published_at(n),
+        )
+        for n in range(count)
     )
-    for item in items:
-        DecisionPointFactory(decision=item, number=1)
+    link(CabinetDecision, items, priorities)
+    DecisionPoint.objects.bulk_create(
+        DecisionPoint(decision=item, number=1, kind=DecisionPoint.Kind.APPROVED, text="Agreed.")
+        for item in items
+    )
+    change_notes(CabinetDecision, items)
     return items
 
 
-def home(count):
-    priorities = current_priorities(count)
+def link(model, items, priorities):
+    through = model.priorities.through
+    source = f"{model._meta.model_name}_id"
+    through.objects.bulk_create(
+        through(**{source: item.pk, "priority_id": priority.pk})
+        for item in items
+        for priority in priorities
+    )
+
+
+def change_notes(model, items):
+    content_type = ContentType.objects.get_for_model(model)
+    ChangeNote.objects.bulk_create(
+        ChangeNote(content_type=content_type, object_id=item.pk, note="Corrected a date.")
+        for item in items
+    )
+
+
+def everything(count):
+    priorities = current_priorities()
     press_releases(count, priorities)
     decisions(count, priorities)
+    return priorities
+
+
+def home(count):
+    everything(count)
     return reverse("home")
 
 
 def priority_list(count):
-    priorities = current_priorities(count)
-    press_releases(count, priorities)
-    decisions(count, priorities)
+    everything(count)
     return reverse("priorities:index")
 
 
 def priority_detail(count):
-    priorities = current_priorities(count)
-    press_releases(count, priorities)
-    decisions(count, priorities)
-    return priorities[0].get_absolute_url()
+    return everything(count)[0].get_absolute_url()
 
 
 def news_list(count):
-    press_releases(count, current_priorities(count))
+    everything(count)
     return reverse("news:index")
 
 
 def decision_list(count):
-    decisions(count, current_priorities(count))
+    everything(count)
     return reverse("decisions:index")
 
 
 def press_release_detail(count):
-    [press_release] = press_releases(1, PriorityFactory.create_batch(count))
-    QuoteFactory.create_batch(count - 1, press_release=press_release)
-    return press_release.get_absolute_url()
+    """One item with `count` quotes, among `count` related items."""
+    priorities = current_priorities()
+    [item, *_] = press_releases(count, priorities)
+    decisions(count, priorities)
+    Quote.objects.bulk_create(
+        Quote(press_release=item, order=n, speaker="Another", role="Officer", text="More.")
+        for n in range(count)
+    )
+    return item.get_absolute_url()
 
 
 def decision_detail(count):
-    [decision] = decisions(1, PriorityFactory.create_batch(count))
-    DecisionPointFactory.create_batch(count - 1, decision=decision)
-    return decision.get_absolute_url()
+    """One decision with `count` numbered points, among `count` related items."""
+    priorities = current_priorities()
+    press_releases(count, priorities)
+    [item, *_] = decisions(count, priorities)
+    DecisionPoint.objects.bulk_create(
+        DecisionPoint(decision=item, number=n + 2, kind=DecisionPoint.Kind.NOTED, text="Noted.")
+        for n in range(count)
+    )
+    return item.get_absolute_url()
+
+
+def feed(count):
+    everything(count)
+    return reverse("feed")
+
+
+def sitemap(count):
+    everything(count)
+    return reverse("sitemap")
+
+
+def search(count):
+    everything(count)
+    return reverse("search") + "?q=council+news"
 
 
 def deliverables(count):
@@ -147,15 +229,31 @@ BUDGETS = {
     decision_detail: 6,  # the item, points, priorities, change notes, related news, decisions
     progress_index: 6,  # the priorities, the deliverables with their status, recent updates
     deliverable_detail: 6,  # item, milestones, updates, evidence, you said we did, notes
+    # Known to be over the 6 of issue #10 with the page cache off (on, they cost none):
+    feed: 7,  # per kind (news, decisions): the newest, priorities, change notes; quotes
+    sitemap: 7,  # one list per section: priorities, news, decisions, Easy Read, progress
+    search: 6,
 }
 
 
-@pytest.mark.parametrize("count", [1, 50])
+@pytest.mark.parametrize("count", [10, 5000])
 @pytest.mark.parametrize("page", BUDGETS, ids=lambda page: page.__name__)
 def test_queries_stay_flat_as_content_grows(client, db, django_assert_max_num_queries, page, count):
     url = page(count)
+    client.get(url)  # what other parts of the site keep in Django's cache (glossary terms)
 
     with django_assert_max_num_queries(BUDGETS[page]):
         response = client.get(url)
 
     assert response.status_code == 200
+
+
+def test_a_priority_page_lists_the_newest_ten_and_links_to_the_rest(client, db):
+    priorities = everything(5000)
+
+    page = client.get(priorities[0].get_absolute_url()).content.decode()
+
+    listed = {int(n) for n in re.findall(r"Council news item number (\d+)\b", page)}
+    assert listed == set(range(10))  # the newest ten of 5,000
+    assert f"/news/?priority={priorities[0].slug}" in page
+    assert f"/decisions/?priority={priorities[0].slug}" in page
