@@ -31,9 +31,12 @@ def grant(apps, schema_editor):
 
 
 def revoke(apps, schema_editor):
+    # By id: when unapplying, the historical Permission model can be another class
+    # than the one the Group's relation expects, and instances would be refused.
     Permission = apps.get_model("auth", "Permission")
+    ids = Permission.objects.filter(content_type__app_label="easyread").values_list("pk", flat=True)
     for group in apps.get_model("auth", "Group").objects.filter(name__in=ROLES):
-        group.permissions.remove(*Permission.objects.filter(content_type__app_label="easyread"))
+        group.permissions.remove(*ids)
 
 
 class Migration(migrations.Migration):
