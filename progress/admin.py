@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from strategy_site.admin import PUBLISHING_FIELDSET, PublishableAdmin
 
@@ -61,6 +62,8 @@ class EvidenceLinkInline(admin.TabularInline):
     model = EvidenceLink
     extra = 0
     fields = ["title", "url"]
+    # A web address typed without http(s):// means https, as in the other admin forms.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(ProgressUpdate)

@@ -47,10 +47,10 @@ def grant(apps, schema_editor):
 
 
 def revoke(apps, schema_editor):
-    Permission = apps.get_model("auth", "Permission")
-    Group = apps.get_model("auth", "Group")
-    for group in Group.objects.filter(name__in=ROLES):
-        group.permissions.remove(*Permission.objects.filter(content_type__app_label="progress"))
+    # Through the link table, by ids: when several apps are unapplied at once the
+    # historical Group and Permission classes may come from different states.
+    links = apps.get_model("auth", "Group").permissions.through.objects
+    links.filter(group__name__in=ROLES, permission__content_type__app_label="progress").delete()
 
 
 class Migration(migrations.Migration):
