@@ -570,6 +570,10 @@ def test_the_summary_counts_yes_and_no_per_page(staff_client, db):
         ["News (/news/)", "3", "1", "4", "1"],
         ["Priorities (/priorities/)", "0", "1", "1", "0"],
     ]
+    [news_link] = [a for a in page.inside(table) if a.tag == "a" and a.text == "News (/news/)"]
+    answers_about_news = staff_client.get(news_link.attrs["href"])
+    assert answers_about_news.status_code == 200
+    assert "4 page feedback" in Page.of(answers_about_news).text
 
 
 def test_answers_are_listed_by_date_with_filters_and_search(staff_client, db):
