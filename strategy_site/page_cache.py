@@ -58,15 +58,18 @@ call `content_changed()` after them.
 
 import hashlib
 import logging
+import os
 import time
 import uuid
+from collections import OrderedDict
 from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
 from urllib.parse import parse_qsl
 
 from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
@@ -77,6 +80,8 @@ logger = logging.getLogger(__name__)
 VERSION_KEY = "page-cache:version"
 SCHEDULE_KEY = "page-cache:next-publication"
 PAGE_KEY_PREFIX = "page-cache:page:"
+# With Redis, every change is also announced on this channel (see LocalCopies).
+CHANGES_CHANNEL = "page-cache:changes"
 # Set in the WSGI environ: the content version a miss was rendered under (by the
 # WSGI layer), and when its copy must expire (by the middleware).
 VERSION_ENVIRON = "strategy_site.page_cache.version"
@@ -118,10 +123,25 @@ def new_version():
     return version
 
 
+def redis_client():
+    """The Redis client behind Django's cache, or None when the cache is not Redis."""
+    backend = caches["default"]
+    if not isinstance(backend, RedisCache):
+        return None
+    return backend._cache.get_client(write=True)
+
+
+def changes_channel():
+    return cache.make_key(CHANGES_CHANNEL)
+
+
 def content_changed():
     """Every stored page is out of date from now on, on every server sharing the cache."""
     try:
         new_version()
+        client = redis_client()
+        if client is not None:
+            client.publish(changes_channel(), b"changed")
     except Exception:  # the cache is down: nothing can be served from it either
         logger.exception("Page cache: could not replace the content version")
 
@@ -324,11 +344,107 @@ def not_modified(environ, headers):
 BODY_HEADERS = frozenset({"content-length", "content-type", "content-encoding"})
 
 
+class LocalCopies:
+    """This process's copies of the pages it served last, usable with no Redis round trip.
+
+    On a busy machine the round trip to Redis is most of a hit's cost. So each process
+    also keeps its recent pages in memory, and trusts them without asking Redis for
+    the version only while it is subscribed to the change channel and no notice has
+    arrived since it last read the version from Redis. Every change publishes a
+    notice (content_changed); before each hit the process reads any waiting notices
+    from its socket without blocking (no round trip), and one notice is enough to
+    distrust its copies until it has asked Redis again. It subscribes, and waits for
+    Redis to confirm, before it reads the version, so no change after that read can
+    go unheard. A broken subscription means asking Redis every time, as without it.
+    Only with Redis: the per-process memory cache needs none of this.
+    """
+
+    def __init__(self, size):
+        self.size = size
+        self.pages = OrderedDict()
+        self.pubsub = None
+        self.pid = None
+        self.version = None
+
+    def subscribed(self):
+        return self.pubsub is not None and self.pid == os.getpid()
+
+    def trusted_version(self):
+        """The content version if it is known without asking Redis, else None."""
+        if not self.subscribed():
+            return None
+        try:
+            while (notice := self.pubsub.get_message(timeout=0)) is not None:
+                if notice["type"] == "message":
+                    self.version = None
+        except Exception:
+            logger.warning("Page cache: the change channel failed; asking Redis again")
+            self.forget()
+        return self.version
+
+    def listen(self):
+        """Subscribe to the change notices (once per process) before reading the version."""
+        if self.size <= 0 or self.subscribed():
+            return
+        client = redis_client()
+        if client is None:
+            return
+        self.forget()
+        try:
+            pubsub = client.pubsub()
+            pubsub.subscribe(changes_channel())
+            deadline = time.monotonic() + 1
+            while (notice := pubsub.get_message(timeout=0.05)) is None or notice[
+                "type"
+            ] != "subscribe":
+                if time.monotonic() > deadline:
+                    raise TimeoutError("no confirmation of the subscription")
+        except Exception:
+            logger.warning("Page cache: could not subscribe to the change channel")
+            return
+        self.pubsub, self.pid = pubsub, os.getpid()
+
+    def learned(self, version):
+        """`version` was just read from Redis, after subscribing."""
+        if self.subscribed():
+            self.version = version
+
+    def get(self, key):
+        entry = self.pages.get(key)
+        if entry is not None:
+            self.pages.move_to_end(key)
+        return entry
+
+    def put(self, key, entry):
+        if self.size <= 0 or not self.subscribed():
+            return
+        self.pages[key] = entry
+        self.pages.move_to_end(key)
+        while len(self.pages) > self.size:
+            self.pages.popitem(last=False)
+
+    def forget(self):
+        if self.pubsub is not None and self.pid == os.getpid():
+            try:
+                self.pubsub.close()
+            except Exception:
+                pass
+        self.pubsub = self.pid = self.version = None
+        self.pages.clear()
+
+
+def usable(entry, version):
+    return (
+        entry is not None and version is not None and entry[0] == version and time.time() < entry[1]
+    )
+
+
 class PageCache:
     """WSGI middleware: serve stored anonymous pages, store new ones. See the module docstring."""
 
     def __init__(self, application):
         self.application = application
+        self.local = LocalCopies(settings.PAGE_CACHE_LOCAL_ENTRIES)
         if enabled():
             content_changed()  # this process may run new code: no page from before it
 
@@ -336,17 +452,28 @@ class PageCache:
         key = page_key(environ) if enabled() else None
         if key is None:
             return self.application(environ, start_response)
+
+        # This process's own copy, when no change has been announced since it last asked.
+        version = self.local.trusted_version()
+        entry = self.local.get(key) if version is not None else None
+        if usable(entry, version):
+            return self.serve(environ, start_response, *entry[2:])
+
+        # One round trip to Redis (or this process's memory cache): version and page.
+        self.local.listen()
         try:
             found = cache.get_many([VERSION_KEY, key])
         except Exception:
             logger.exception("Page cache: the cache is unavailable; serving without it")
             return self.application(environ, start_response)
         version, entry = found.get(VERSION_KEY), found.get(key)
-        if entry is not None and version is not None:
-            stored_version, expires, status, headers, body = entry
-            if stored_version == version and time.time() < expires:
-                return self.serve(environ, start_response, status, headers, body)
-        environ[VERSION_ENVIRON] = version if version is not None else current_version()
+        if version is None:
+            version = current_version()
+        self.local.learned(version)
+        if usable(entry, version):
+            self.local.put(key, entry)
+            return self.serve(environ, start_response, *entry[2:])
+        environ[VERSION_ENVIRON] = version
         return self.render_and_store(environ, start_response, key)
 
     def serve(self, environ, start_response, status, headers, body):
@@ -387,5 +514,6 @@ class PageCache:
                 cache.set(key, entry, timeout=timeout)
             except Exception:
                 logger.exception("Page cache: could not store a page")
+            self.local.put(key, entry)
         start_response(sent["status"], sent["headers"])
         return [body]

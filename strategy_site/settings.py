@@ -166,6 +166,9 @@ PAGE_CACHE_TIMEOUT = int(os.environ.get("DJANGO_PAGE_CACHE_TIMEOUT", "600"))
 # change can take this long to reach a browser that already has the page, or to
 # show through a proxy cache (see deploy/README.md).
 PAGE_MAX_AGE = int(os.environ.get("DJANGO_PAGE_MAX_AGE", "60"))
+# With Redis, each process also keeps this many recent pages in its own memory, used
+# without a round trip while no change has been announced (page_cache.LocalCopies).
+PAGE_CACHE_LOCAL_ENTRIES = int(os.environ.get("DJANGO_PAGE_CACHE_LOCAL_ENTRIES", "200"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

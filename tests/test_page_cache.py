@@ -6,12 +6,17 @@ skip the layer in front of Django.
 """
 
 import io
+import secrets
+import socket
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
+import redis
 import time_machine
 from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
+from django.core.cache import caches
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
@@ -21,8 +26,9 @@ from django.utils import timezone
 
 from priorities.models import Strategy
 from strategy_site.models import PreviewLink
-from strategy_site.page_cache import PageCache
+from strategy_site.page_cache import PageCache, content_changed
 from strategy_site.publishing import Status
+from strategy_site.settings import cache_config
 from tests.factories import PressReleaseFactory, PriorityFactory, StrategyFactory
 
 SECURITY_HEADERS = [
@@ -103,10 +109,25 @@ class Site:
         return response, self.django_calls == calls
 
 
-@pytest.fixture
-def site(db, settings):
-    """A fresh server process's view of the site, with the page cache on."""
+def redis_reachable():
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+@contextmanager
+def running_site(kind, settings):
+    """A fresh server process's view of the site, with the page cache on: in this
+    process's memory (the default), or in Redis with this process's own copies in
+    front of it (production), under a key prefix of its own."""
     settings.PAGE_CACHE_ENABLED = True
+    if kind == "redis":
+        if not redis_reachable():
+            pytest.skip("needs Redis at 127.0.0.1:6379: not reachable")
+        prefix = f"test-page-cache-{secrets.token_hex(4)}"
+        settings.CACHES = {"default": cache_config("redis://127.0.0.1:6379/0", prefix)}
     # As Django's test client does: the test's transaction must outlive each request.
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
@@ -115,6 +136,23 @@ def site(db, settings):
     finally:
         request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
+        if kind == "redis":
+            client = redis.Redis("127.0.0.1", 6379)
+            keys = client.keys(f"{prefix}:*")
+            if keys:
+                client.delete(*keys)
+
+
+@pytest.fixture(params=["memory", "redis"])
+def site(request, db, settings):
+    with running_site(request.param, settings) as running:
+        yield running
+
+
+@pytest.fixture
+def redis_site(db, settings):
+    with running_site("redis", settings) as running:
+        yield running
 
 
 @pytest.fixture
@@ -198,6 +236,27 @@ def test_a_cached_page_is_served_without_the_database(site, content, django_asse
         _, from_cache = site.served_from_cache(reverse("news:index"))
 
     assert from_cache
+
+
+def test_with_redis_a_repeat_hit_is_served_from_the_process_own_copy(
+    redis_site, content, monkeypatch
+):
+    site = redis_site
+    site.get(reverse("home"))
+    round_trips = []
+    backend = caches["default"]
+    real_get_many = backend.get_many
+    monkeypatch.setattr(
+        backend, "get_many", lambda *a, **k: round_trips.append(a) or real_get_many(*a, **k)
+    )
+
+    _, from_cache = site.served_from_cache(reverse("home"))
+    assert from_cache and round_trips == []
+
+    content_changed()  # as another server would, on a save
+    response, from_cache = site.served_from_cache(reverse("home"))
+    assert not from_cache and len(round_trips) == 1  # heard of the change: asked Redis
+    assert response.status_code == 200
 
 
 def test_a_cached_page_answers_if_none_match_with_304_and_no_body(site, content):
