@@ -380,3 +380,21 @@ def test_the_priority_page_progress_section_costs_one_query(
     with django_assert_num_queries(1):
         row = priority_progress(priorities[0])
         assert sum(count.count for count in row.counts) == (count + 1) // 2
+
+
+def test_the_sitemap_lists_the_progress_pages_and_published_deliverables_only(client):
+    published = DeliverableFactory()
+    draft = DeliverableFactory(status=Status.DRAFT)
+    entry = YouSaidWeDidFactory()
+
+    xml = client.get(reverse("sitemap")).content.decode()
+
+    for url in (
+        reverse("progress:index"),
+        reverse("progress:you-said-we-did"),
+        reverse("progress:data"),
+        published.get_absolute_url(),
+        entry.get_absolute_url(),
+    ):
+        assert f"{url}</loc>" in xml
+    assert draft.get_absolute_url() not in xml
