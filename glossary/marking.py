@@ -1,11 +1,11 @@
 """Marking up the first use of each glossary term in a page's rendered HTML.
 
-    <a class="govuk-link app-glossary-link" href="/glossary/#ehcp"><abbr
-    title="Education, Health and Care plan">EHCP</abbr><span
-    class="govuk-visually-hidden"> (glossary)</span></a>
+    <a class="govuk-link app-glossary-link" href="/glossary/#ehcp"
+    aria-label="EHCP, Education, Health and Care plan (glossary)"><abbr
+    title="Education, Health and Care plan">EHCP</abbr></a>
 
 Runs on every page, so it must be cheap: the shown terms live in Django's cache
-(emptied when a term is saved or deleted, see signals.py), and each process compiles
+(read again when a term is saved or deleted, see signals.py), and each process compiles
 one regular expression per version of the terms. On a warm cache a page costs one
 cache read and no database query.
 
@@ -28,13 +28,17 @@ from django.utils.html import escape, format_html
 from .models import GlossaryTerm, looks_like_abbreviation
 
 CACHE_KEY = "glossary:terms"
+# Saving a term refreshes the cache at once (signals.py). The expiry is only a safety
+# net: a save whose transaction is then rolled back has refreshed it too early.
+TERMS_CACHE_SECONDS = 60 * 60
 
 # Text inside these is never marked: a link must not sit inside a link, a heading,
-# a button or a label; code is literal; the rest is not read as page text.
+# a button or a label; code is literal; <bdi> holds what a visitor typed (the search
+# words); the rest is not read as page text.
 UNMARKED_ELEMENTS = {
     "a", "abbr", "h1", "h2", "h3", "h4", "h5", "h6", "code", "pre", "kbd", "samp",
     "button", "label", "select", "option", "textarea", "summary", "legend", "title",
-    "script", "style", "svg", "math", "dfn", "template", "iframe", "object",
+    "script", "style", "svg", "math", "dfn", "template", "iframe", "object", "bdi",
 }  # fmt: skip
 VOID_ELEMENTS = {
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
@@ -49,9 +53,13 @@ TOKEN = re.compile(
     r"""|</?([a-zA-Z][a-zA-Z0-9-]*)(?:[^>"']|"[^"]*"|'[^']*')*>""",
     re.DOTALL | re.IGNORECASE,
 )
-# An element a reader cannot see: a link inside it would take the keyboard somewhere
-# invisible.
-HIDDEN = re.compile(r"\bhidden\b|visually-hidden|aria-hidden|app-print-only", re.IGNORECASE)
+# Elements whose text is left alone, by their attributes: what a reader cannot see (a
+# link there would take the keyboard somewhere invisible), and lists of other pages
+# (news, decisions, search results), whose excerpts are explained on the pages they
+# link to, and where extra links would be mixed up with the list's own.
+LEFT_ALONE = re.compile(
+    r"\bhidden\b|visually-hidden|aria-hidden|app-print-only|app-summary-list", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -123,16 +131,19 @@ class Matcher:
         return self.exact.get(text) or self.folded.get(text.casefold())
 
     def link(self, text, entry):
-        words = (
-            format_html('<abbr title="{}">{}</abbr>', entry.term, text)
-            if text in self.abbreviations
-            else escape(text)
-        )
+        """The words as written, linked to their entry. Assistive technology reads the
+        label: the words, what an abbreviation stands for, and where the link goes. The
+        page's text itself is unchanged, so copying or printing it reads as written."""
+        if text in self.abbreviations:
+            words = format_html('<abbr title="{}">{}</abbr>', entry.term, text)
+            label = f"{text}, {entry.term} (glossary)"
+        else:
+            words, label = escape(text), f"{text} (glossary)"
         return format_html(
-            '<a class="govuk-link app-glossary-link" href="{}#{}">{}'
-            '<span class="govuk-visually-hidden"> (glossary)</span></a>',
+            '<a class="govuk-link app-glossary-link" href="{}#{}" aria-label="{}">{}</a>',
             self.glossary_url,
             entry.slug,
+            label,
             words,
         )
 
@@ -181,7 +192,7 @@ class Matcher:
                             break
             elif name not in VOID_ELEMENTS and tag[-2] != "/":
                 unmarked = name in UNMARKED_ELEMENTS or (
-                    " " in tag and HIDDEN.search(tag) is not None
+                    " " in tag and LEFT_ALONE.search(tag) is not None
                 )
                 open_elements.append((name, unmarked))
                 open_counts[name] = open_counts.get(name, 0) + 1
@@ -226,7 +237,7 @@ def shown_terms():
             terms=[(row.slug, row.term, row.abbreviation.strip(), row.forms) for row in rows],
             last_changed=max((row.updated_at for row in rows), default=None),
         )
-        cache.set(CACHE_KEY, cached, timeout=None)
+        cache.set(CACHE_KEY, cached, timeout=TERMS_CACHE_SECONDS)
     return cached
 
 
@@ -242,8 +253,15 @@ def current_matcher():
 
 
 def forget_terms():
-    """The next page reads the terms afresh (after a term is saved or deleted)."""
+    """The next page reads the terms afresh."""
     cache.delete(CACHE_KEY)
+
+
+def refresh_terms():
+    """Read the terms into the cache now (after a term is saved or deleted), so no
+    visitor's page waits for the database."""
+    forget_terms()
+    shown_terms()
 
 
 def mark_glossary_terms(page_html):

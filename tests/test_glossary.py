@@ -150,11 +150,12 @@ def test_the_first_use_of_a_term_is_explained_and_later_uses_are_not(client, ehc
         client, "Your child may have an EHCP.\n\nAn EHCP is reviewed every year."
     )
 
-    assert glossary_links(page) == [
-        ("EHCP (glossary)", "/glossary/#ehcp", "Education, Health and Care plan")
-    ]
-    # The words still read as they were written.
-    assert "Your child may have an EHCP (glossary)." in page.text
+    assert glossary_links(page) == [("EHCP", "/glossary/#ehcp", "Education, Health and Care plan")]
+    # The words still read (and copy, and print) as they were written; a screen reader
+    # hears what the abbreviation stands for and where the link goes.
+    assert "Your child may have an EHCP." in page.text
+    [link] = [a for a in page.find_all("a") if a.attrs.get("class") == GLOSSARY_LINK_CLASS]
+    assert link.attrs["aria-label"] == "EHCP, Education, Health and Care plan (glossary)"
     assert "An EHCP is reviewed every year." in page.text
 
 
@@ -167,8 +168,8 @@ def test_the_full_term_and_other_forms_link_to_the_same_entry_once(client, ehcp,
     )
 
     assert glossary_links(page) == [
-        ("special educational needs and disabilities (glossary)", "/glossary/#send", None),
-        ("EHC plan (glossary)", "/glossary/#ehcp", None),
+        ("special educational needs and disabilities", "/glossary/#send", None),
+        ("EHC plan", "/glossary/#ehcp", None),
     ]
 
 
@@ -182,14 +183,12 @@ def test_headings_links_and_code_are_left_alone(client, ehcp):
         title="EHCP news for families",
     )
 
-    assert glossary_links(page) == [
-        ("EHCP (glossary)", "/glossary/#ehcp", "Education, Health and Care plan")
-    ]
+    assert glossary_links(page) == [("EHCP", "/glossary/#ehcp", "Education, Health and Care plan")]
     assert page.texts("h1") == ["EHCP news for families"]
     assert "What an EHCP is" in page.texts("h2")[0]
     assert "the EHCP guide" in page.texts("a")
     assert page.texts("code") == ["EHCP"]
-    assert "Ask about an EHCP (glossary) at school." in page.text
+    assert "Ask about an EHCP at school." in page.text
 
 
 def test_abbreviations_match_their_capitals_and_words_match_whole(client, send):
@@ -202,9 +201,21 @@ def test_abbreviations_match_their_capitals_and_words_match_whole(client, send):
     )
 
     assert glossary_links(page) == [
-        ("ALTERNATIVE PROVISION (glossary)", "/glossary/#ap", None),
-        ("SEND (glossary)", "/glossary/#send", "Special educational needs and disabilities"),
+        ("ALTERNATIVE PROVISION", "/glossary/#ap", None),
+        ("SEND", "/glossary/#send", "Special educational needs and disabilities"),
     ]
+
+
+def test_lists_of_other_pages_are_left_alone_and_their_pages_explain_the_words(client, ehcp):
+    item = PressReleaseFactory(title="Changes to EHCP reviews", standfirst="Every EHCP.")
+
+    news_list = Page.of(client.get(reverse("news:index")))
+    search = Page.of(client.get(reverse("search") + "?q=EHCP"))
+    news_item = Page.of(client.get(item.get_absolute_url()))
+
+    assert glossary_links(news_list) == []
+    assert glossary_links(search) == []
+    assert glossary_links(news_item)[0][1] == "/glossary/#ehcp"
 
 
 def test_the_longest_form_wins_where_terms_overlap(client, db):
@@ -242,10 +253,14 @@ def test_a_stray_end_tag_does_not_unlock_a_heading():
 
     assert mark(page_html, terms) == (
         "<h2>About </span> EHCP</h2><p>"
-        '<a class="govuk-link app-glossary-link" href="/glossary/#ehcp">'
-        '<abbr title="Education, Health and Care plan">EHCP</abbr>'
-        '<span class="govuk-visually-hidden"> (glossary)</span></a></p>'
+        '<a class="govuk-link app-glossary-link" href="/glossary/#ehcp" '
+        'aria-label="EHCP, Education, Health and Care plan (glossary)">'
+        '<abbr title="Education, Health and Care plan">EHCP</abbr></a></p>'
     )
+
+
+def words(text):
+    return " ".join(text.split())
 
 
 @pytest.mark.parametrize("payload", MARKUP_PAYLOADS)
@@ -261,11 +276,12 @@ def test_hostile_term_text_is_shown_as_text_never_as_markup(payload):
     assert set(tags) <= {"p", "a", "abbr", "span"}
     assert tags.count("p") == 1
     [paragraph] = marked.find_all("p")
-    reads = paragraph.text.replace(" (glossary)", "")
-    assert reads == " ".join(text.split())
+    assert paragraph.text == " ".join(text.split())
     for abbr in marked.find_all("abbr"):
         assert abbr.attrs["title"] == payload
     for link in marked.find_all("a"):
+        label = words(link.attrs.pop("aria-label"))
+        assert label.startswith(link.text) and label.endswith(" (glossary)")
         assert link.attrs == {"class": GLOSSARY_LINK_CLASS, "href": "/glossary/#hostile"}
 
 
@@ -324,9 +340,22 @@ def test_pages_read_the_terms_from_the_cache_not_the_database(client, ehcp):
     assert not [q for q in queries.captured_queries if "glossary_glossaryterm" in q["sql"]]
 
 
+def test_saving_a_term_refreshes_the_cache_so_no_visitor_waits_for_the_database(client, db):
+    url = PressReleaseFactory(body="Ask the SENCO.").get_absolute_url()
+
+    GlossaryTermFactory(
+        term="Special educational needs co-ordinator", abbreviation="SENCO", slug="senco"
+    )
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+
+    assert 'href="/glossary/#senco"' in response.content.decode()
+    assert not [q for q in queries.captured_queries if "glossary_glossaryterm" in q["sql"]]
+
+
 def test_a_changed_term_shows_on_the_next_page(client, ehcp):
     url = PressReleaseFactory(body="Ask about an EHC plan or a SENCO.").get_absolute_url()
-    assert [link[0] for link in glossary_links(Page.of(client.get(url)))] == ["EHC plan (glossary)"]
+    assert [link[0] for link in glossary_links(Page.of(client.get(url)))] == ["EHC plan"]
 
     senco = GlossaryTermFactory(term="Special educational needs co-ordinator", slug="senco")
     senco.abbreviation = "SENCO"
@@ -335,7 +364,7 @@ def test_a_changed_term_shows_on_the_next_page(client, ehcp):
     ehcp.save()
 
     assert glossary_links(Page.of(client.get(url))) == [
-        ("SENCO (glossary)", "/glossary/#senco", "Special educational needs co-ordinator")
+        ("SENCO", "/glossary/#senco", "Special educational needs co-ordinator")
     ]
     senco.delete()
     assert glossary_links(Page.of(client.get(url))) == []
