@@ -66,6 +66,10 @@ def every_public_page():
         reverse("search") + "?q=strategy",
         reverse("accessibility:statement"),
         reverse("accessibility:formats"),
+        reverse("glossary:index"),
+        reverse("progress:index"),
+        reverse("progress:you-said-we-did"),
+        reverse("progress:data"),
     ]
 
 
@@ -199,6 +203,7 @@ def test_a_comment_over_the_limit_is_refused_with_the_limit_and_kept_for_editing
     response = send(client, comment=comment)
 
     assert response.status_code == 400
+    assert not response.cookies
     assert not PageFeedback.objects.exists()
     page = Page.of(response)
     assert "Your comment must be 1,200 characters or fewer. It has 1,201 characters." in page.text
@@ -263,6 +268,7 @@ def test_an_answer_from_another_site_or_from_nowhere_is_refused(client, db, head
     )
 
     assert response.status_code == 403
+    assert not response.cookies
     assert not PageFeedback.objects.exists()
     page = Page.of(response)
     assert "could not tell that your answer came from a page on this site" in page.text
@@ -310,6 +316,7 @@ def test_a_client_is_stopped_after_ten_answers_and_others_are_not(client, db):
     stopped = send(client)
 
     assert stopped.status_code == 429
+    assert not stopped.cookies
     assert stopped["Retry-After"] == "600"
     assert "try again in 10 minutes" in Page.of(stopped).text
     assert PageFeedback.objects.count() == RATE_LIMIT
