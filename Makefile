@@ -89,3 +89,12 @@ restore: install ## Restore into an empty database: make restore BACKUP=backups/
 
 clean: ## Remove the virtualenv and caches (keeps your database)
 	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles
+
+# The benchmark (bench/run.py, results in bench/results.md). It needs PostgreSQL and
+# Redis on their usual local ports, and installs Debian's wrk and nginx when missing.
+.PHONY: bench
+bench: install ## Benchmark the site under load, write bench/results.md (BENCH_QUICK=1: a short run)
+	@for tool in wrk nginx; do command -v $$tool >/dev/null || { \
+		echo "Installing Debian's $$tool for the benchmark"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$tool >/dev/null; }; done
+	$(BIN)/python -m bench.run

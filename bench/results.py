@@ -1,0 +1,353 @@
+"""
+The benchmark's results: medians, ratios, the targets of issue #10, and
+bench/results.md. Pure functions of the run's data, so they can be tested without
+running anything.
+
+Noise: rounds on these machines vary by 10-25%, so a measured value has to clear a
+timing target by more than NOISE (25%) to count as met. A ratio of 0.65 against a
+target of 0.6 is "inside the noise band": not a pass. Counts (SQL queries, bytes) are
+exact and are compared as they are.
+"""
+
+import statistics
+from pathlib import Path
+
+NOISE = 0.25
+MODES = {
+    "warm": "Cache warm (site under gunicorn, page cache on)",
+    "off": "Cache off (every request rendered by Django)",
+    "proxy": "Behind nginx as a caching reverse proxy",
+}
+REFERENCES = {
+    "floor": "plain WSGI callable (the Python floor)",
+    "minimal": "minimal Django view (startproject middleware, no database)",
+    "static": "nginx serving the same page as a static file",
+}
+MAX_QUERIES = 6
+MAX_PAGE_KB = 60
+MAX_P99_MS = 50
+MAX_SEARCH_P50_MS = 30
+
+
+def median_of(samples):
+    """The median of each measure over the rounds; errors are added up."""
+    return {
+        "rps": statistics.median(s["rps"] for s in samples),
+        "p50_ms": statistics.median(s["p50_ms"] for s in samples),
+        "p99_ms": statistics.median(s["p99_ms"] for s in samples),
+        "errors": sum(s["errors"] for s in samples),
+        "rounds": len(samples),
+    }
+
+
+def at_least(value, target):
+    """met, inside the noise band, or not met, for a value that must reach `target`."""
+    if value >= target * (1 + NOISE):
+        return "met"
+    if value >= target:
+        return "not met (inside the noise band)"
+    return "not met"
+
+
+def at_most(value, limit):
+    """The same for a time that must stay under `limit`."""
+    if value <= limit / (1 + NOISE):
+        return "met"
+    if value <= limit:
+        return "not met (inside the noise band)"
+    return "not met"
+
+
+def exact_at_most(value, limit):
+    return "met" if value <= limit else "not met"
+
+
+def worst(verdicts):
+    for verdict in ("not met", "not met (inside the noise band)"):
+        if verdict in verdicts:
+            return verdict
+    return "met" if verdicts else "not measured"
+
+
+def ratio(page, reference):
+    return page["rps"] / reference["rps"] if reference and reference["rps"] else 0.0
+
+
+def targets(run):
+    """[(target, what was measured, verdict)] for each target of the issue."""
+    medians = run["medians"]
+    refs = medians.get("reference", {})
+    pages = run["pages"]
+    rows = []
+
+    warm = medians.get("warm", {})
+    checks, worst_page = [], None
+    for page in pages:
+        stats = warm.get(page["name"])
+        if not stats:
+            continue
+        page_checks = [
+            at_least(ratio(stats, refs.get("minimal")), 1.5),
+            at_least(ratio(stats, refs.get("floor")), 0.6),
+            at_most(stats["p99_ms"], MAX_P99_MS),
+            "met" if stats["errors"] == 0 else "not met",
+        ]
+        checks += page_checks
+        if worst_page is None or ratio(stats, refs.get("floor")) < ratio(
+            warm[worst_page], refs.get("floor")
+        ):
+            worst_page = page["name"]
+    if worst_page:
+        stats = warm[worst_page]
+        highest_p99 = max(warm[p["name"]]["p99_ms"] for p in pages if p["name"] in warm)
+        measured = (
+            f"slowest: {worst_page}, {ratio(stats, refs.get('minimal')):.2f}x minimal, "
+            f"{ratio(stats, refs.get('floor')):.2f}x floor, p99 {stats['p99_ms']:.1f} ms; "
+            f"highest p99 {highest_p99:.1f} ms"
+        )
+    else:
+        measured = "not measured"
+    rows.append(
+        (
+            "Cache warm: every page ≥1.5x minimal Django, ≥0.6x WSGI floor, p99 < 50 ms at c=16",
+            measured,
+            worst(checks),
+        )
+    )
+
+    off = medians.get("off", {})
+    for kind, target in (("detail", 0.4), ("list", 0.3)):
+        kind_pages = [p for p in pages if p["kind"] == kind and p["name"] in off]
+        verdicts = [
+            at_least(ratio(off[p["name"]], refs.get("minimal")), target) for p in kind_pages
+        ]
+        verdicts += ["met" if off[p["name"]]["errors"] == 0 else "not met" for p in kind_pages]
+        ratios = ", ".join(
+            f"{p['name']} {ratio(off[p['name']], refs.get('minimal')):.2f}x" for p in kind_pages
+        )
+        rows.append(
+            (
+                f"Cache off: {kind} pages ≥{target}x minimal Django",
+                ratios or "not measured",
+                worst(verdicts),
+            )
+        )
+    queries = [(p["name"], p.get("queries")) for p in pages if p.get("queries") is not None]
+    rows.append(
+        (
+            f"Cache off: at most {MAX_QUERIES} SQL queries per page (large dataset)",
+            ", ".join(f"{name} {count}" for name, count in queries) or "not measured",
+            worst([exact_at_most(count, MAX_QUERIES) for _name, count in queries]),
+        )
+    )
+
+    proxy = medians.get("proxy", {})
+    proxy_pages = [p["name"] for p in pages if p["name"] in proxy]
+    rows.append(
+        (
+            "Behind the nginx caching proxy: every page ≥0.7x nginx static file",
+            ", ".join(
+                f"{name} {ratio(proxy[name], refs.get('static')):.2f}x" for name in proxy_pages
+            )
+            or "not measured",
+            worst(
+                [at_least(ratio(proxy[name], refs.get("static")), 0.7) for name in proxy_pages]
+                + ["met" if proxy[name]["errors"] == 0 else "not met" for name in proxy_pages]
+            ),
+        )
+    )
+
+    search = run.get("search")
+    rows.append(
+        (
+            f"PostgreSQL search p50 < {MAX_SEARCH_P50_MS} ms (cache off, one at a time)",
+            f"p50 {search['p50_ms']:.1f} ms over {search['requests']} searches"
+            if search
+            else "not measured",
+            at_most(search["p50_ms"], MAX_SEARCH_P50_MS) if search else "not measured",
+        )
+    )
+
+    html_pages = [p for p in pages if p["html"] and p.get("weight")]
+    heaviest = max(html_pages, key=lambda p: p["weight"]["total"], default=None)
+    rows.append(
+        (
+            f"Page weight: HTML + CSS + JS ≤ {MAX_PAGE_KB} KB compressed, every page",
+            f"heaviest: {heaviest['name']}, {kb(heaviest['weight']['total'])}"
+            if heaviest
+            else "not measured",
+            worst([exact_at_most(p["weight"]["total"], MAX_PAGE_KB * 1024) for p in html_pages]),
+        )
+    )
+    third_party = sorted({a for p in html_pages for a in p["weight"].get("third_party", [])})
+    rows.append(
+        (
+            "No render-blocking third-party resources",
+            ", ".join(third_party) or "none found",
+            "not met" if third_party else ("met" if html_pages else "not measured"),
+        )
+    )
+    fonts = [p["name"] for p in html_pages if p["weight"].get("fonts")]
+    rows.append(
+        (
+            "No web fonts to download",
+            ("@font-face or font preload on: " + ", ".join(fonts)) if fonts else "none found",
+            "not met" if fonts else ("met" if html_pages else "not measured"),
+        )
+    )
+    return rows
+
+
+def kb(size):
+    return f"{size / 1024:.1f} KB"
+
+
+def table(header, rows):
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(" --- " for _ in header) + "|"]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def mode_table(run, mode):
+    medians = run["medians"]
+    refs = medians.get("reference", {})
+    stats_by_page = medians.get(mode, {})
+    rows = []
+    for page in run["pages"]:
+        stats = stats_by_page.get(page["name"])
+        if not stats:
+            continue
+        weight = page.get("weight", {}).get("total")
+        rows.append(
+            (
+                page["name"],
+                f"`{page['path']}`",
+                f"{stats['rps']:,.0f}",
+                f"{stats['p50_ms']:.1f}",
+                f"{stats['p99_ms']:.1f}",
+                f"{ratio(stats, refs.get('floor')):.2f}",
+                f"{ratio(stats, refs.get('minimal')):.2f}",
+                f"{ratio(stats, refs.get('static')):.2f}",
+                page.get("queries", "?") if mode == "off" else "-",
+                kb(weight) if weight is not None else "?",
+                stats["errors"],
+            )
+        )
+    header = [
+        "page",
+        "address",
+        "req/s",
+        "p50 ms",
+        "p99 ms",
+        "x floor",
+        "x minimal",
+        "x static",
+        "SQL queries",
+        "bytes (gzip, with CSS+JS)",
+        "errors",
+    ]
+    return table(header, rows)
+
+
+def render(run):
+    settings = run["settings"]
+    parts = [
+        "# Benchmark results",
+        "",
+        f"Run from {run['started']} to {run['finished']} (UTC) by `make bench`"
+        f" ({settings.get('mode', '')}). Written by bench/run.py: do not edit by hand.",
+        "",
+        "## Machine and versions",
+        "",
+        table(["", ""], [*run["machine"].items(), *run["versions"].items()]),
+        "",
+        "## Settings",
+        "",
+        table(["", ""], settings.items()),
+        "",
+        "Requests per second, p50 and p99 are medians over the rounds; every target was",
+        "driven once per round, interleaved. Ratios are the page's requests per second over",
+        "the reference's. Errors are non-2xx/3xx answers, timeouts and socket errors over all",
+        "rounds. SQL queries: one anonymous request, page cache off, counted by Django.",
+        "Bytes: what the nginx proxy sends with `Accept-Encoding: gzip`, page plus its CSS",
+        "and JS (module imports followed).",
+        "",
+        "## Reference points",
+        "",
+        table(
+            ["reference", "req/s", "p50 ms", "p99 ms", "errors"],
+            [
+                (
+                    REFERENCES[name],
+                    f"{stats['rps']:,.0f}",
+                    f"{stats['p50_ms']:.1f}",
+                    f"{stats['p99_ms']:.1f}",
+                    stats["errors"],
+                )
+                for name, stats in run["medians"].get("reference", {}).items()
+            ],
+        ),
+        "",
+    ]
+    for mode, title in MODES.items():
+        if mode in run["medians"]:
+            parts += [f"## {title}", "", mode_table(run, mode), ""]
+    parts += [
+        "## Page weight",
+        "",
+        table(
+            ["page", "HTML", "CSS", "JS", "total", "encoding", "proxy cache", "Cache-Control"],
+            [
+                (
+                    page["name"],
+                    kb(page["weight"]["html"]),
+                    kb(page["weight"]["css"]),
+                    kb(page["weight"]["js"]),
+                    kb(page["weight"]["total"]),
+                    page["weight"]["encoding"],
+                    page.get("cache_status") or "-",
+                    f"`{page['cache_control']}`" if page.get("cache_control") else "none",
+                )
+                for page in run["pages"]
+                if page.get("weight")
+            ],
+        ),
+        "",
+    ]
+    search = run.get("search")
+    if search:
+        parts += [
+            "## Search",
+            "",
+            f"{search['requests']} searches one at a time for {search['terms']} different words "
+            f"and phrases, page cache off: p50 {search['p50_ms']:.1f} ms, "
+            f"p95 {search['p95_ms']:.1f} ms.",
+            "",
+        ]
+    parts += [
+        "## Targets (issue #10)",
+        "",
+        f"A timing has to beat its target by more than {NOISE:.0%} to count as met (rounds",
+        "vary by 10-25% here); SQL query counts and bytes are exact.",
+        "",
+        table(["target", "measured", "result"], targets(run)),
+        "",
+        "## How to run it",
+        "",
+        "```sh",
+        "make bench                 # the full run (about 10 minutes); writes bench/results.md",
+        "BENCH_QUICK=1 make bench   # a smoke run of a couple of minutes",
+        "```",
+        "",
+        "Needs PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379; `make bench`",
+        "installs wrk and nginx with apt-get when they are missing. See docs/notes/bench.md",
+        "for the settings (BENCH_ROUNDS, BENCH_DURATION, BENCH_DATABASE_URL...).",
+        "",
+    ]
+    return "\n".join(parts)
+
+
+def write(path, run):
+    markdown = render(run)
+    Path(path).write_text(markdown)
+    return markdown

@@ -1,0 +1,626 @@
+"""
+The benchmark: `make bench` (or `.venv/bin/python -m bench.run`).
+
+1. Prepares a dedicated PostgreSQL database and Redis database, migrates, loads the
+   real content and the large sample dataset (bench/dataset.py), collects the static
+   files into bench/.work/.
+2. Serves, all at once on local ports: the site under gunicorn with production
+   settings twice (page cache on, page cache off), the plain WSGI floor and the
+   minimal Django view under the same gunicorn settings, and nginx (the same page
+   as a static file, and the cached site behind a caching reverse proxy).
+3. Drives every target with wrk at the same settings, interleaved: round 1 all
+   targets, round 2 all targets... and keeps the medians.
+4. Counts SQL queries per page (bench/probe.py), measures what each page weighs
+   compressed with its CSS and JS, times searches one by one against PostgreSQL.
+5. Prints the tables and writes bench/results.md (bench/results.py).
+
+Settings come from the environment (see bench/README in docs/notes/bench.md):
+BENCH_QUICK=1 for a smoke run of a couple of minutes.
+"""
+
+import gzip
+import http.client
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+from bench import results
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+WORK = Path(os.environ.get("BENCH_WORK_DIR", BENCH / ".work"))
+PYTHON = Path(sys.executable)
+GUNICORN = PYTHON.parent / "gunicorn"
+QUICK = os.environ.get("BENCH_QUICK", "") not in ("", "0")
+
+# The words searched one by one for the search timing: common and rare words of the
+# real content, a phrase, and a word found nowhere.
+SEARCH_TERMS = [
+    "families",
+    "priorities",
+    "support",
+    "adulthood",
+    "communication",
+    "professionals",
+    "planning",
+    "outcomes",
+    "inclusion",
+    "cabinet",
+    "partners",
+    "education",
+    "health",
+    "provision",
+    '"right support"',
+    "young people",
+    "wiltshire strategy",
+    "zebra",
+]
+
+
+def setting(name, default):
+    value = os.environ.get(name, "")
+    return type(default)(value) if value else default
+
+
+class Settings:
+    """Everything a run depends on, read once from the environment."""
+
+    def __init__(self):
+        self.quick = QUICK
+        self.rounds = setting("BENCH_ROUNDS", 3)
+        self.duration = setting("BENCH_DURATION", 1 if QUICK else 5)
+        self.connections = setting("BENCH_CONNECTIONS", 16)
+        self.threads = setting("BENCH_THREADS", 2)
+        self.workers = setting("BENCH_WORKERS", 2)
+        self.port = setting("BENCH_PORT", 8610)
+        self.press_releases = setting("BENCH_PRESS_RELEASES", 5000)
+        self.decisions = setting("BENCH_DECISIONS", 1000)
+        self.deliverables = setting("BENCH_DELIVERABLES", 60)
+        self.photos = setting("BENCH_PHOTOS", 40)
+        self.search_requests = setting("BENCH_SEARCH_REQUESTS", 36 if QUICK else 108)
+        self.database_url = setting(
+            "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/strategy_site_bench"
+        )
+        self.redis_url = setting("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
+        # The cache engineer's switch (docs/notes/cache.md); NAME=VALUE.
+        self.cache_off = setting("BENCH_CACHE_OFF", "DJANGO_PAGE_CACHE=0")
+        self.results_path = Path(setting("BENCH_RESULTS", str(BENCH / "results.md")))
+
+    def ports(self):
+        names = ["site", "site_off", "floor", "minimal", "static", "proxy"]
+        return {name: self.port + offset for offset, name in enumerate(names)}
+
+    def as_table(self):
+        return {
+            "mode": "quick (BENCH_QUICK=1)" if self.quick else "full",
+            "rounds": self.rounds,
+            "wrk": f"-t{self.threads} -c{self.connections} -d{self.duration}s",
+            "gunicorn": f"{self.workers} sync workers",
+            "database": self.database_url,
+            "cache": f"{self.redis_url} (prefix bench); off: {self.cache_off}",
+            "search requests": self.search_requests,
+        }
+
+
+# Environment and processes -------------------------------------------------------
+
+
+def site_environment(config, *, cache_on=True):
+    """Production settings: debug off, a bench secret, no https redirect."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "BENCH_"))}
+    env.update(
+        DJANGO_SECRET_KEY="bench-secret-key-not-for-production-0123456789abcdef",
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        DJANGO_SECURE_SSL_REDIRECT="0",
+        DATABASE_URL=config.database_url,
+        REDIS_URL=config.redis_url,
+        CACHE_URL=config.redis_url,
+        DJANGO_CACHE_KEY_PREFIX="bench",
+        DJANGO_MEDIA_ROOT=str(WORK / "media"),
+        DJANGO_STATIC_ROOT=str(WORK / "static"),
+        DJANGO_LOG_LEVEL="WARNING",
+        SITE_URL="http://127.0.0.1",
+    )
+    if not cache_on:
+        name, _, value = config.cache_off.partition("=")
+        env[name] = value
+    return env
+
+
+def manage(env, *args, capture=False):
+    result = subprocess.run(
+        [str(PYTHON), "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        text=True,
+        capture_output=capture,
+    )
+    return result.stdout if capture else None
+
+
+def bench_json(output):
+    """The one `BENCH_JSON {...}` line a helper printed."""
+    for line in output.splitlines():
+        if line.startswith("BENCH_JSON "):
+            return json.loads(line.removeprefix("BENCH_JSON "))
+    raise RuntimeError(f"No BENCH_JSON line in:\n{output[-2000:]}")
+
+
+def create_database(url):
+    """CREATE DATABASE if it is not there; an existing one is kept (and its dataset)."""
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as connection:
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+        ).fetchone()
+        if not exists:
+            connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def flush_redis(url):
+    """Start cold: this run's Redis database only (the cache is rebuilt in warm-up)."""
+    import redis
+
+    redis.Redis.from_url(url).flushdb()
+
+
+class Servers:
+    """The processes this run starts, each stopped by its own id at the end."""
+
+    def __init__(self):
+        self.processes = []
+
+    def start(self, name, command, env, port):
+        log = open(WORK / f"{name}.log", "w")  # noqa: SIM115 (closed with the process)
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        self.processes.append((name, process, log))
+        wait_for_port(port, process, name)
+        return process
+
+    def gunicorn(self, name, app, env, port, workers, config_file=None):
+        command = [str(GUNICORN)]
+        if config_file:
+            command += ["-c", str(config_file)]
+        # The command line wins over a config file: the same settings for every Python target.
+        command += [
+            "--workers",
+            str(workers),
+            "--worker-class",
+            "sync",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--access-logfile",
+            "/dev/null",
+            # Each master would otherwise claim the same ~/.gunicorn/gunicorn.ctl.
+            "--no-control-socket",
+            app,
+        ]
+        return self.start(name, command, env, port)
+
+    def stop(self):
+        for _name, process, log in reversed(self.processes):
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+                try:
+                    process.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+            log.close()
+        self.processes.clear()
+
+
+def wait_for_port(port, process, name, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{name} stopped at start-up; see {WORK / (name + '.log')}")
+        try:
+            fetch(port, "/healthz" if name.startswith("site") else "/")
+            return
+        except OSError:
+            time.sleep(0.25)
+    raise RuntimeError(f"{name} did not answer on port {port} within {timeout}s")
+
+
+def fetch(port, path, headers=None, timeout=60):
+    """(status, headers, raw body) over plain HTTP; the body is not decompressed."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        connection.request("GET", path, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, dict(response.getheaders()), response.read()
+    finally:
+        connection.close()
+
+
+# Load ----------------------------------------------------------------------------
+
+
+def wrk(config, port, path):
+    """One wrk run: requests per second, p50 and p99 in ms, and any errors."""
+    command = [
+        "wrk",
+        f"-t{config.threads}",
+        f"-c{config.connections}",
+        f"-d{config.duration}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(BENCH / "report.lua"),
+        f"http://127.0.0.1:{port}{path}",
+    ]
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    data = bench_json(output)
+    errors = sum(
+        data[key]
+        for key in ("connect_errors", "read_errors", "write_errors", "status_errors", "timeouts")
+    )
+    return {
+        "rps": data["requests"] / (data["duration_us"] / 1_000_000),
+        "p50_ms": data["p50_us"] / 1000,
+        "p99_ms": data["p99_us"] / 1000,
+        "errors": errors,
+        "requests": data["requests"],
+    }
+
+
+def targets(pages, ports):
+    """Every (group, name, port, path) wrk drives in each round."""
+    found = [
+        ("reference", "floor", ports["floor"], "/"),
+        ("reference", "minimal", ports["minimal"], "/"),
+        ("reference", "static", ports["static"], "/"),
+    ]
+    for mode, port in (
+        ("warm", ports["site"]),
+        ("off", ports["site_off"]),
+        ("proxy", ports["proxy"]),
+    ):
+        found += [(mode, page["name"], port, page["path"]) for page in pages]
+    return found
+
+
+def run_rounds(config, pages, ports):
+    """Round 1 every target, round 2 every target...; {group: {name: [runs]}}."""
+    runs = {}
+    plan = targets(pages, ports)
+    for number in range(1, config.rounds + 1):
+        print(f"Round {number} of {config.rounds}: {len(plan)} targets", flush=True)
+        for group, name, port, path in plan:
+            if group in ("warm", "proxy"):
+                warm_up(port, path)
+            runs.setdefault(group, {}).setdefault(name, []).append(wrk(config, port, path))
+            settle(port, "/" if group == "reference" else "/healthz")
+    return runs
+
+
+def settle(port, path):
+    """Wait until the server has worked through what wrk left queued.
+
+    When wrk stops, up to `connections` requests are still waiting in the listen
+    queue, and a sync worker handles each one even though nobody will read the
+    answer. A slow page (seconds each) would otherwise be measured as part of the
+    next target. A cheap request queued behind them returns when they are done.
+    """
+    started = time.monotonic()
+    try:
+        fetch(port, path, timeout=600)
+    except OSError as error:
+        print(f"  settling port {port}: {error}", flush=True)
+    waited = time.monotonic() - started
+    if waited > 2:
+        print(f"  waited {waited:.0f}s for port {port} to finish queued requests", flush=True)
+
+
+def warm_up(port, path):
+    """The first visitor after expiry fills the cache; a slow or failed answer here
+    shows in wrk's figures, so it is not an error of the run."""
+    try:
+        fetch(port, path, timeout=120)
+    except OSError as error:
+        print(f"  warming {path} on port {port}: {error}", flush=True)
+
+
+def medians(runs):
+    return {
+        group: {name: results.median_of(samples) for name, samples in by_name.items()}
+        for group, by_name in runs.items()
+    }
+
+
+# Weight and search ---------------------------------------------------------------
+
+ASSET = re.compile(
+    r"<(?:link[^>]*rel=\"stylesheet\"[^>]*href|script[^>]*src)=\"([^\"]+)\"", re.IGNORECASE
+)
+MODULE_IMPORT = re.compile(r"""(?:import|from)\s*['"](\.{1,2}/[^'"]+)['"]""")
+
+
+def page_weight(port, page):
+    """Bytes on the wire with gzip accepted: the page, its stylesheets and scripts
+    (following the scripts' module imports), as the proxy serves them."""
+    gzip_headers = {"Accept-Encoding": "gzip"}
+    status, headers, body = fetch(port, page["path"], gzip_headers)
+    weight = {
+        "html": len(body),
+        "css": 0,
+        "js": 0,
+        "encoding": headers.get("Content-Encoding", "none"),
+    }
+    weight["third_party"] = []
+    weight["fonts"] = False
+    if not page["html"] or status != 200:
+        weight["total"] = weight["html"]
+        return weight
+    text = decoded(body, headers).decode("utf-8", "replace")
+    queue = [urljoin(page["path"], src) for src in ASSET.findall(text)]
+    seen = set()
+    while queue:
+        address = queue.pop()
+        if address in seen:
+            continue
+        seen.add(address)
+        parts = urlsplit(address)
+        if parts.netloc and parts.netloc not in ("127.0.0.1", f"127.0.0.1:{port}"):
+            weight["third_party"].append(address)
+            continue
+        _status, asset_headers, asset = fetch(port, parts.path, gzip_headers)
+        kind = "css" if parts.path.endswith(".css") else "js"
+        weight[kind] += len(asset)
+        content = decoded(asset, asset_headers).decode("utf-8", "replace")
+        if kind == "css" and "@font-face" in content:
+            weight["fonts"] = True
+        if kind == "js":
+            queue += [urljoin(parts.path, imported) for imported in MODULE_IMPORT.findall(content)]
+    if re.search(r"<link[^>]*as=\"font\"", text):
+        weight["fonts"] = True
+    weight["total"] = weight["html"] + weight["css"] + weight["js"]
+    return weight
+
+
+def decoded(body, headers):
+    return gzip.decompress(body) if headers.get("Content-Encoding") == "gzip" else body
+
+
+def time_searches(port, count):
+    """p50 and p95 of search pages fetched one at a time (page cache off)."""
+    from urllib.parse import quote
+
+    timings = []
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    for index in range(count):
+        term = SEARCH_TERMS[index % len(SEARCH_TERMS)]
+        started = time.perf_counter()
+        connection.request("GET", f"/search/?q={quote(term)}")
+        response = connection.getresponse()
+        response.read()
+        timings.append((time.perf_counter() - started) * 1000)
+        if response.getheader("Connection", "").lower() == "close" or response.will_close:
+            connection.close()
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    connection.close()
+    timings.sort()
+    return {
+        "requests": count,
+        "terms": len(SEARCH_TERMS),
+        "p50_ms": statistics.median(timings),
+        "p95_ms": timings[min(len(timings) - 1, int(len(timings) * 0.95))],
+    }
+
+
+# Reference page ------------------------------------------------------------------
+
+
+def write_reference_page(port):
+    """The home page's bytes, as the three references serve them: a file for the floor
+    and nginx, and a near-literal template (the title a variable) for minimal Django."""
+    status, _headers, body = fetch(port, "/")
+    if status != 200:
+        raise RuntimeError(f"The home page answered {status}; see {WORK / 'site_off.log'}")
+    pages = WORK / "reference"
+    templates = WORK / "reference_templates"
+    pages.mkdir(exist_ok=True)
+    templates.mkdir(exist_ok=True)
+    (pages / "page.html").write_bytes(body)
+    text = body.decode("utf-8")
+    # Django template syntax must not appear literally; spacing it out keeps the size.
+    for tag in ("{{", "{%", "{#"):
+        text = text.replace(tag, tag[0] + " " + tag[1:])
+    text = re.sub(r"<title>(.*?)</title>", "<title>{{ title }}</title>", text, count=1, flags=re.S)
+    (templates / "page.html").write_text(text)
+    return pages / "page.html", templates, len(body)
+
+
+def write_nginx_config(ports, page_dir):
+    for folder in ("cache", "client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
+        (WORK / "nginx" / folder).mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(WORK / "nginx" / "cache")  # every run starts with an empty proxy cache
+    (WORK / "nginx" / "cache").mkdir()
+    text = (BENCH / "nginx.conf").read_text()
+    for name, value in {
+        "@WORK@": str(WORK),
+        "@STATIC_PORT@": str(ports["static"]),
+        "@PROXY_PORT@": str(ports["proxy"]),
+        "@UPSTREAM@": f"127.0.0.1:{ports['site']}",
+        "@PAGE_DIR@": str(page_dir),
+        "@STATIC_ROOT@": str(WORK / "static"),
+    }.items():
+        text = text.replace(name, value)
+    path = WORK / "nginx" / "nginx.conf"
+    path.write_text(text)
+    return path
+
+
+# Facts about the machine -----------------------------------------------------------
+
+
+def command_version(*command):
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return "not found"
+    # wrk prints its version with a usage message and a non-zero status; nginx on stderr.
+    lines = (result.stdout + result.stderr).strip().splitlines()
+    return lines[0] if lines else "?"
+
+
+def machine():
+    cpu = "unknown"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    return {"cores (nproc)": os.cpu_count(), "CPU": cpu, "system": platform.platform()}
+
+
+def versions(config):
+    import django
+    import psycopg
+
+    gunicorn_version = subprocess.run(
+        [str(GUNICORN), "--version"], capture_output=True, text=True
+    ).stdout.strip()
+    with psycopg.connect(config.database_url) as connection:
+        postgres = connection.execute("SHOW server_version").fetchone()[0]
+    return {
+        "Python": platform.python_version(),
+        "Django": django.get_version(),
+        "gunicorn": gunicorn_version,
+        "PostgreSQL": postgres,
+        "Redis": command_version("redis-server", "--version"),
+        "nginx": command_version("nginx", "-v"),
+        "wrk": command_version("wrk", "--version"),
+    }
+
+
+# The run -------------------------------------------------------------------------
+
+
+def main():
+    config = Settings()
+    started = datetime.now(UTC)
+    for tool in ("wrk", "nginx"):
+        if not shutil.which(tool):
+            sys.exit(f"{tool} is missing: `make bench` installs it (apt-get install {tool}).")
+    WORK.mkdir(parents=True, exist_ok=True)
+    ports = config.ports()
+    env_on = site_environment(config)
+    env_off = site_environment(config, cache_on=False)
+
+    print("Preparing the database and the dataset...", flush=True)
+    create_database(config.database_url)
+    manage(env_on, "migrate", "--noinput", "-v0")
+    dataset_output = manage(
+        env_on,
+        "shell",
+        "-c",
+        "import json; from bench.dataset import build, counts; "
+        f"build({config.press_releases}, {config.decisions}, {config.deliverables}, "
+        f"{config.photos}); print('BENCH_JSON ' + json.dumps(counts()))",
+        capture=True,
+    )
+    dataset = bench_json(dataset_output)
+    manage(env_on, "collectstatic", "--noinput", "-v0")
+    probe = bench_json(
+        manage(env_off, "shell", "-c", "from bench.probe import main; main()", capture=True)
+    )
+    pages = probe["pages"]
+    flush_redis(config.redis_url)
+
+    gunicorn_config = ROOT / "deploy" / "gunicorn.conf.py"
+    gunicorn_config = gunicorn_config if gunicorn_config.exists() else None
+    servers = Servers()
+    try:
+        print("Starting gunicorn and nginx...", flush=True)
+        wsgi = "strategy_site.wsgi:application"
+        servers.gunicorn("site", wsgi, env_on, ports["site"], config.workers, gunicorn_config)
+        servers.gunicorn(
+            "site_off", wsgi, env_off, ports["site_off"], config.workers, gunicorn_config
+        )
+        page_file, template_dir, page_size = write_reference_page(ports["site_off"])
+        reference_env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+        servers.gunicorn(
+            "floor",
+            "bench.floor_wsgi:application",
+            {**reference_env, "BENCH_PAGE_FILE": str(page_file)},
+            ports["floor"],
+            config.workers,
+            gunicorn_config,
+        )
+        servers.gunicorn(
+            "minimal",
+            "bench.minimal_django.wsgi:application",
+            {
+                **reference_env,
+                "BENCH_TEMPLATE_DIR": str(template_dir),
+                "DJANGO_SETTINGS_MODULE": "bench.minimal_django.settings",
+            },
+            ports["minimal"],
+            config.workers,
+            gunicorn_config,
+        )
+        nginx_config = write_nginx_config(ports, page_file.parent)
+        servers.start(
+            "nginx",
+            ["nginx", "-p", str(WORK / "nginx"), "-c", str(nginx_config)],
+            os.environ,
+            ports["static"],
+        )
+        wait_for_port(ports["proxy"], servers.processes[-1][1], "nginx")
+
+        runs = run_rounds(config, pages, ports)
+        print("Weighing pages and timing searches...", flush=True)
+        for page in pages:
+            page["weight"] = page_weight(ports["proxy"], page)
+            page["cache_status"] = fetch(ports["proxy"], page["path"])[1].get("X-Proxy-Cache", "")
+            page["cache_control"] = fetch(ports["site"], page["path"])[1].get("Cache-Control", "")
+        search = time_searches(ports["site_off"], config.search_requests)
+        run_versions = versions(config)
+    finally:
+        servers.stop()
+
+    run = {
+        "started": started.isoformat(timespec="seconds"),
+        "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "versions": run_versions,
+        "settings": {
+            **config.as_table(),
+            "dataset": ", ".join(f"{count:,} {kind}" for kind, count in dataset.items()),
+            "reference page": f"the home page, {page_size:,} bytes",
+            "gunicorn config": str(gunicorn_config.relative_to(ROOT))
+            if gunicorn_config
+            else "none (deploy/gunicorn.conf.py not found)",
+            "database engine": probe["vendor"],
+        },
+        "pages": pages,
+        "medians": medians(runs),
+        "runs": runs,
+        "search": search,
+    }
+    (WORK / "results.json").write_text(json.dumps(run, indent=2))
+    markdown = results.write(config.results_path, run)
+    print(markdown)
+    print(f"Written to {config.results_path}")
+
+
+if __name__ == "__main__":
+    main()
