@@ -44,38 +44,46 @@ class DeliverableDetailView(PublishedDetailMixin, DetailView):
     template_name = "progress/deliverable_detail.html"
 
     def get_queryset(self):
-        updates = (
-            ProgressUpdate.objects.published()
-            .select_related("status_change")
-            .prefetch_related("evidence_links")
-        )
-        return (
-            super()
-            .get_queryset()
-            .with_current_status()
-            .select_related("priority")
-            # The page shows no change notes (its updates are its history), so it does not
-            # fetch them (PublishedDetailMixin would).
-            .prefetch_related(None)
-            .prefetch_related(
-                "milestones",
-                Prefetch("updates", queryset=updates, to_attr="public_updates"),
-                Prefetch(
-                    "you_said_we_did",
-                    queryset=YouSaidWeDid.objects.published(),
-                    to_attr="public_you_said_we_did",
-                ),
-            )
-        )
+        # The page shows no change notes (its updates are its history), so it does not
+        # fetch them (PublishedDetailMixin would).
+        return with_timeline(super().get_queryset().prefetch_related(None))
 
     def get_context_data(self, **kwargs):
         deliverable = self.object
+        if not hasattr(deliverable, "public_updates"):  # a preview link hands over the bare item
+            deliverable = self.object = with_timeline(Deliverable.objects.all()).get(
+                pk=deliverable.pk
+            )
         updates = deliverable.public_updates
         changes = [update.status_change for update in updates if hasattr(update, "status_change")]
+        kwargs["object"] = deliverable
         return super().get_context_data(
             timeline=deliverable.timeline(updates, changes, deliverable.milestones.all()),
             **kwargs,
         )
+
+
+def with_timeline(deliverables):
+    """Deliverables with what their page shows: status, priority, milestones, published
+    updates (with their status change and evidence) and "You said, we did" entries."""
+    updates = (
+        ProgressUpdate.objects.published()
+        .select_related("status_change")
+        .prefetch_related("evidence_links")
+    )
+    return (
+        deliverables.with_current_status()
+        .select_related("priority")
+        .prefetch_related(
+            "milestones",
+            Prefetch("updates", queryset=updates, to_attr="public_updates"),
+            Prefetch(
+                "you_said_we_did",
+                queryset=YouSaidWeDid.objects.published(),
+                to_attr="public_you_said_we_did",
+            ),
+        )
+    )
 
 
 class YouSaidWeDidListView(ListView):

@@ -398,3 +398,22 @@ def test_the_sitemap_lists_the_progress_pages_and_published_deliverables_only(cl
     ):
         assert f"{url}</loc>" in xml
     assert draft.get_absolute_url() not in xml
+
+
+@pytest.mark.parametrize("kind", ["deliverable", "you-said-we-did"])
+def test_a_preview_link_shows_a_draft_as_its_page_will_look(client, kind):
+    from strategy_site.models import PreviewLink
+
+    if kind == "deliverable":
+        item = DeliverableFactory(status=Status.DRAFT, title="A draft deliverable")
+        ProgressUpdateFactory(deliverable=item, title="Its first update")
+        expected = "Its first update"
+    else:
+        item = YouSaidWeDidFactory(status=Status.DRAFT, title="A draft entry")
+        expected = "A draft entry"
+    link = PreviewLink.objects.create(item=item, expires_at=timezone.now() + timedelta(days=1))
+
+    response = client.get(link.get_absolute_url())
+
+    assert response.status_code == 200
+    assert expected in text_of(response) and "private preview" in text_of(response)
