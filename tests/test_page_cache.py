@@ -6,10 +6,14 @@ skip the layer in front of Django.
 """
 
 import io
+import os
 import secrets
 import socket
+import subprocess
+import sys
 from contextlib import contextmanager
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import redis
@@ -518,3 +522,44 @@ def test_saving_what_never_shows_on_a_page_keeps_the_cache(site, content):
     _, from_cache = site.served_from_cache(reverse("home"))
 
     assert from_cache
+
+
+# --- settings from the environment ---------------------------------------------------
+
+SHOW_SETTINGS = (
+    "from django.conf import settings; c = settings.CACHES['default'];"
+    "print(c['BACKEND'], c.get('LOCATION'), c.get('KEY_PREFIX'), settings.PAGE_CACHE_ENABLED)"
+)
+
+
+@pytest.mark.parametrize(
+    "env, expected",
+    [
+        ({}, "LocMemCache None None True"),
+        (
+            {"REDIS_URL": "redis://redis.internal:6379/0", "DJANGO_CACHE_KEY_PREFIX": "site"},
+            "RedisCache redis://redis.internal:6379/0 site True",
+        ),
+        (
+            {"REDIS_URL": "redis://a:6379/0", "CACHE_URL": "redis://b:6379/1"},
+            "RedisCache redis://b:6379/1 None True",
+        ),
+        ({"DJANGO_PAGE_CACHE": "0"}, "LocMemCache None None False"),
+    ],
+)
+def test_the_cache_and_the_page_cache_are_set_from_the_environment(env, expected):
+    keep = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"REDIS_URL", "CACHE_URL", "DJANGO_CACHE_KEY_PREFIX", "DJANGO_PAGE_CACHE"}
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", SHOW_SETTINGS],
+        cwd=Path(__file__).resolve().parent.parent,
+        env={**keep, "DJANGO_DEBUG": "1", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.stdout.strip().endswith(expected), result.stderr
