@@ -60,6 +60,7 @@ import hashlib
 import logging
 import os
 import select
+import threading
 import time
 import uuid
 from collections import OrderedDict
@@ -362,10 +363,13 @@ class LocalCopies:
 
     def __init__(self, size):
         self.size = size
+        # Threaded servers (runserver, gthread workers) share one subscription socket.
+        self.lock = threading.Lock()
         self.pages = OrderedDict()
         self.pubsub = None
         self.pid = None
         self.version = None
+        self.notices = 0  # notices read so far: a version read before one is not trusted
 
     def subscribed(self):
         return self.pubsub is not None and self.pid == os.getpid()
@@ -374,11 +378,16 @@ class LocalCopies:
         """The content version if it is known without asking Redis, else None."""
         if not self.subscribed():
             return None
+        with self.lock:
+            return self._read_notices()
+
+    def _read_notices(self):
         try:
             if self.notices_waiting():
                 while (notice := self.pubsub.get_message(timeout=0)) is not None:
                     if notice["type"] == "message":
                         self.version = None
+                        self.notices += 1
         except Exception:
             logger.warning("Page cache: the change channel failed; asking Redis again")
             self.forget()
@@ -394,12 +403,19 @@ class LocalCopies:
         return bool(select.select([sock], [], [], 0)[0])
 
     def listen(self):
-        """Subscribe to the change notices (once per process) before reading the version."""
-        if self.size <= 0 or self.subscribed():
-            return
-        client = redis_client()
-        if client is None:
-            return
+        """Subscribe to the change notices (once per process) before reading the version.
+
+        Returns a mark to hand back to `learned` with the version read after it.
+        """
+        if self.size > 0 and not self.subscribed():
+            client = redis_client()
+            if client is not None:
+                with self.lock:
+                    if not self.subscribed():
+                        self._subscribe(client)
+        return self.notices
+
+    def _subscribe(self, client):
         self.forget()
         try:
             pubsub = client.pubsub()
@@ -415,24 +431,28 @@ class LocalCopies:
             return
         self.pubsub, self.pid = pubsub, os.getpid()
 
-    def learned(self, version):
-        """`version` was just read from Redis, after subscribing."""
-        if self.subscribed():
-            self.version = version
+    def learned(self, version, mark):
+        """`version` was just read from Redis, after `listen` returned `mark`. Trusted
+        unless a notice was read meanwhile (by another thread): it may be older."""
+        with self.lock:
+            if self.subscribed() and self.notices == mark:
+                self.version = version
 
     def get(self, key):
-        entry = self.pages.get(key)
-        if entry is not None:
-            self.pages.move_to_end(key)
-        return entry
+        with self.lock:
+            entry = self.pages.get(key)
+            if entry is not None:
+                self.pages.move_to_end(key)
+            return entry
 
     def put(self, key, entry):
         if self.size <= 0 or not self.subscribed():
             return
-        self.pages[key] = entry
-        self.pages.move_to_end(key)
-        while len(self.pages) > self.size:
-            self.pages.popitem(last=False)
+        with self.lock:
+            self.pages[key] = entry
+            self.pages.move_to_end(key)
+            while len(self.pages) > self.size:
+                self.pages.popitem(last=False)
 
     def forget(self):
         if self.pubsub is not None and self.pid == os.getpid():
@@ -471,7 +491,7 @@ class PageCache:
             return self.serve(environ, start_response, *entry[2:])
 
         # One round trip to Redis (or this process's memory cache): version and page.
-        self.local.listen()
+        mark = self.local.listen()
         try:
             found = cache.get_many([VERSION_KEY, key])
         except Exception:
@@ -480,7 +500,7 @@ class PageCache:
         version, entry = found.get(VERSION_KEY), found.get(key)
         if version is None:
             version = current_version()
-        self.local.learned(version)
+        self.local.learned(version, mark)
         if usable(entry, version):
             self.local.put(key, entry)
             return self.serve(environ, start_response, *entry[2:])
