@@ -8,11 +8,11 @@ follows the chart (a test checks that they agree).
 from dataclasses import dataclass, field
 
 WIDTH = 640  # viewBox units; the SVG scales to the column
-LABEL_HEIGHT = 22
+LABEL_HEIGHT = 28
 BAR_HEIGHT = 30
-ROW_GAP = 18
+ROW_GAP = 16
 BAR_LENGTH = 520  # the longest bar; the rest of the row holds its total
-MIN_WIDTH_FOR_NUMBER = 22  # narrower segments show their number in the table only
+MIN_WIDTH_FOR_NUMBER = 30  # narrower segments show their number in the table only
 
 
 @dataclass
@@ -45,7 +45,7 @@ class Bar:
 
     @property
     def label_y(self):
-        return self.y + 16
+        return self.y + 20
 
     @property
     def bar_y(self):
@@ -68,6 +68,13 @@ class Chart:
     bar_height: int = BAR_HEIGHT
 
 
+LABEL_LENGTH = 40
+
+
+def truncate(text):
+    return text if len(text) <= LABEL_LENGTH else text[: LABEL_LENGTH - 1].rstrip() + "…"
+
+
 def stacked_bars(progress):
     """A bar per priority (its deliverables, split by status), to a common scale
     so that bars can be compared. `progress` is a list of PriorityProgress."""
@@ -77,7 +84,8 @@ def stacked_bars(progress):
     y = 0
     for row in progress:
         bar = Bar(
-            label=f"Priority {row.priority.number}: {row.priority.short_title}",
+            # Short enough to stay inside the chart when a phone shows its text larger.
+            label=truncate(f"Priority {row.priority.number}: {row.priority.short_title}"),
             total=row.total,
             y=y,
         )
