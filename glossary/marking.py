@@ -9,10 +9,14 @@ Runs on every page, so it must be cheap: the shown terms live in Django's cache
 one regular expression per version of the terms. On a warm cache a page costs one
 cache read and no database query.
 
-The HTML is the site's own template output, so a light tokeniser is enough: text
-between tags is searched, and text inside links, abbreviations, headings, code,
-form controls, scripts and hidden elements is left alone. Matched words are
-unescaped, looked up, then escaped again, so a term's text can never add markup.
+The HTML is the site's own template output, so it is read in a few big steps rather
+than tag by tag: one search finds the next stretch that is left alone (a link, an
+abbreviation, a heading, code, a form control, a script, a comment, anything hidden,
+a list of other pages) and its end; the pattern searches the HTML in between, and a
+match inside a tag's attributes is passed over. The pattern matches the words as the
+HTML writes them ("children&#x27;s", a line break between words) and never a raw
+"<", so the linked words are the page's own, already escaped, text; the term's text,
+whatever an editor typed, goes only into escaped attributes.
 """
 
 import html
@@ -23,7 +27,8 @@ from datetime import datetime
 
 from django.core.cache import cache
 from django.urls import reverse
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from .models import GlossaryTerm, looks_like_abbreviation
 
@@ -45,21 +50,58 @@ VOID_ELEMENTS = {
     "source", "track", "wbr",
 }  # fmt: skip
 
-# Comments, raw-text elements (whose contents are not tags) and tags, whose quoted
-# attribute values may hold ">".
-TOKEN = re.compile(
-    r"<!--.*?-->"
-    r"|<(script|style|textarea|title)\b.*?</\1\s*>"
-    r"""|</?([a-zA-Z][a-zA-Z0-9-]*)(?:[^>"']|"[^"]*"|'[^']*')*>""",
-    re.DOTALL | re.IGNORECASE,
-)
-# Elements whose text is left alone, by their attributes: what a reader cannot see (a
+RAW_TEXT_ELEMENTS = {"script", "style", "textarea", "title"}  # their text is not HTML
+# Elements whose text is left alone by their attributes: what a reader cannot see (a
 # link there would take the keyboard somewhere invisible), and lists of other pages
 # (news, decisions, search results), whose excerpts are explained on the pages they
 # link to, and where extra links would be mixed up with the list's own.
-LEFT_ALONE = re.compile(
-    r"\bhidden\b|visually-hidden|aria-hidden|app-print-only|app-summary-list", re.IGNORECASE
+LEFT_ALONE_ATTRIBUTES = r"\bhidden\b|visually-hidden|aria-hidden|app-print-only|app-summary-list"
+
+# Where a stretch of HTML that is never marked begins: a comment, an element above, or
+# an element with one of those attributes. Everything else (paragraphs, lists, <em>)
+# is passed over by the search itself, so the page is read in a few big steps.
+LEFT_ALONE_START = re.compile(
+    r"<!--"
+    rf"|<(?P<name>{'|'.join(sorted(UNMARKED_ELEMENTS, key=len, reverse=True))})(?=[\s/>])"
+    rf"|<(?P<flagged>[a-zA-Z][a-zA-Z0-9-]*)(?=[\s/])[^>]*?(?:{LEFT_ALONE_ATTRIBUTES})",
+    re.IGNORECASE,
 )
+TAG_END = re.compile(r"""(?:[^>"']|"[^"]*"|'[^']*')*>""")
+_same_name_tags = {}
+
+
+def same_name_tags(name):
+    """<name ...> and </name>, to find where an element ends when it holds its own kind."""
+    if name not in _same_name_tags:
+        _same_name_tags[name] = re.compile(rf"<(/?){re.escape(name)}(?=[\s/>])", re.IGNORECASE)
+    return _same_name_tags[name]
+
+
+def end_of_left_alone(page_html, start):
+    """Where the stretch that starts at `start` (a LEFT_ALONE_START match) ends."""
+    match = LEFT_ALONE_START.match(page_html, start)
+    if match[0] == "<!--":
+        end = page_html.find("-->", start + 4)
+        return len(page_html) if end < 0 else end + 3
+    name = match["name"] or match["flagged"]
+    # Read the tag from just after its name (the match may stop inside a quoted value).
+    tag_end = TAG_END.match(page_html, start + 1 + len(name))
+    name = name.lower()
+    if tag_end is None:
+        return len(page_html)
+    position = tag_end.end()
+    if name in VOID_ELEMENTS or page_html[position - 2] == "/":
+        return position
+    if name in RAW_TEXT_ELEMENTS:
+        close = re.compile(rf"</{name}\s*>", re.IGNORECASE).search(page_html, position)
+        return len(page_html) if close is None else close.end()
+    depth = 1
+    for tag in same_name_tags(name).finditer(page_html, position):
+        depth += -1 if tag[1] else 1
+        if depth == 0:
+            close = page_html.find(">", tag.end())
+            return len(page_html) if close < 0 else close + 1
+    return len(page_html)  # never closed: leave the rest alone rather than guess
 
 
 @dataclass(frozen=True)
@@ -68,12 +110,29 @@ class Entry:
     term: str
 
 
+# How a character of a form may appear in the page's HTML: the matching runs on the
+# HTML itself, so "children's" also matches "children&#x27;s". "<" only ever as an
+# entity, so a match can never take in the start of a tag.
+ENCODINGS = {
+    "&": ["&amp;", "&#38;"],
+    "'": ["'", "&#x27;", "&#39;", "&apos;"],
+    '"': ['"', "&quot;", "&#34;"],
+    "<": ["&lt;", "&#60;"],
+    ">": [">", "&gt;", "&#62;"],
+}
+SPACE = r"(?:\s|&nbsp;|&\#160;)+"  # a line break or a no-break space between words too
+
+
 def pattern_tokens(form, *, exact):
     """The pattern for each character of a form: "Ab" -> ["[aA]", "[bB]"] unless exact."""
     tokens = []
     for char in form:
         lower, upper = char.lower(), char.upper()
-        if exact or lower == upper:
+        if char.isspace():
+            tokens.append(SPACE)
+        elif char in ENCODINGS:
+            tokens.append(f"(?:{'|'.join(re.escape(code) for code in ENCODINGS[char])})")
+        elif exact or lower == upper:
             tokens.append(re.escape(char))
         elif len(lower) == len(upper) == 1:
             tokens.append(f"[{re.escape(lower)}{re.escape(upper)}]")
@@ -116,7 +175,8 @@ class Matcher:
         self.abbreviations = set()
         for slug, term, abbreviation, forms in terms:
             entry = Entry(slug, term)
-            for form in forms:
+            abbreviation = " ".join(abbreviation.split())
+            for form in (" ".join(form.split()) for form in forms):
                 if form == abbreviation or looks_like_abbreviation(form):
                     self.exact.setdefault(form, entry)
                     self.abbreviations.add(form)
@@ -128,17 +188,21 @@ class Matcher:
         self.glossary_url = reverse("glossary:index")
 
     def entry_for(self, text):
+        text = " ".join(text.split())
         return self.exact.get(text) or self.folded.get(text.casefold())
 
-    def link(self, text, entry):
-        """The words as written, linked to their entry. Assistive technology reads the
-        label: the words, what an abbreviation stands for, and where the link goes. The
-        page's text itself is unchanged, so copying or printing it reads as written."""
+    def link(self, page_text, entry):
+        """The words as they stand in the page (HTML text, already escaped), linked to
+        their entry. Assistive technology reads the label: the words, what an
+        abbreviation stands for, and where the link goes. The page's text itself is
+        unchanged, so copying or printing it reads as written."""
+        text = " ".join(html.unescape(page_text).split())
+        words = mark_safe(page_text)  # noqa: S308 - text of the page, matched by the pattern
         if text in self.abbreviations:
-            words = format_html('<abbr title="{}">{}</abbr>', entry.term, text)
+            words = format_html('<abbr title="{}">{}</abbr>', entry.term, words)
             label = f"{text}, {entry.term} (glossary)"
         else:
-            words, label = escape(text), f"{text} (glossary)"
+            label = f"{text} (glossary)"
         return format_html(
             '<a class="govuk-link app-glossary-link" href="{}#{}" aria-label="{}">{}</a>',
             self.glossary_url,
@@ -147,75 +211,34 @@ class Matcher:
             words,
         )
 
-    def mark_text(self, text, marked):
-        """One run of text between tags, with the first use of each term not yet
-        `marked` on this page linked; unchanged (as typed) when nothing is found."""
-        plain = html.unescape(text)
-        pieces, start = [], 0
-        for match in self.pattern.finditer(plain):
-            entry = self.entry_for(match[0])
-            if entry is None or entry.slug in marked:
-                continue
-            marked.add(entry.slug)
-            pieces += [escape(plain[start : match.start()]), self.link(match[0], entry)]
-            start = match.end()
-        if not pieces:
-            return text
-        pieces.append(escape(plain[start:]))
-        return "".join(pieces)
-
     def mark(self, page_html):
+        """The page with the first use of each term linked. Text is searched where it
+        stands, between the stretches that are left alone; a match inside a tag (an
+        attribute value) is passed over."""
         if self.pattern is None:
             return page_html
-        marked = set()
-        changes = []  # (start, end, marked-up text), in order
-        open_elements = []  # (name, leaves its text unmarked)
-        open_counts = {}  # name -> how many are open, to ignore a stray end tag
-        unmarked_depth = position = 0
-        for token in TOKEN.finditer(page_html):
-            start = token.start()
-            if start > position and not unmarked_depth:
-                self.mark_run(page_html, position, start, marked, changes)
-            position = token.end()
-            name = token[2]
-            if name is None:
-                continue  # a comment or a raw-text element, skipped whole
-            tag = token[0]
-            name = name.lower()
-            if tag[1] == "/":
-                if open_counts.get(name):
-                    while True:
-                        open_name, unmarked = open_elements.pop()
-                        open_counts[open_name] -= 1
-                        unmarked_depth -= unmarked
-                        if open_name == name:
-                            break
-            elif name not in VOID_ELEMENTS and tag[-2] != "/":
-                unmarked = name in UNMARKED_ELEMENTS or (
-                    " " in tag and LEFT_ALONE.search(tag) is not None
-                )
-                open_elements.append((name, unmarked))
-                open_counts[name] = open_counts.get(name, 0) + 1
-                unmarked_depth += unmarked
-        if not unmarked_depth:
-            self.mark_run(page_html, position, len(page_html), marked, changes)
-        if not changes:
+        marked, pieces, position = set(), [], 0
+        copied = 0  # page_html[:copied] is already in pieces
+        while position < len(page_html):
+            left_alone = LEFT_ALONE_START.search(page_html, position)
+            text_end = left_alone.start() if left_alone else len(page_html)
+            for match in self.pattern.finditer(page_html, position, text_end):
+                start = match.start()
+                if page_html.rfind("<", position, start) > page_html.rfind(">", position, start):
+                    continue  # inside a tag
+                entry = self.entry_for(html.unescape(match[0]))
+                if entry is None or entry.slug in marked:
+                    continue
+                marked.add(entry.slug)
+                pieces += [page_html[copied:start], self.link(match[0], entry)]
+                copied = match.end()
+            if left_alone is None:
+                break
+            position = end_of_left_alone(page_html, text_end)
+        if not pieces:
             return page_html
-        pieces, position = [], 0
-        for start, end, text in changes:
-            pieces += [page_html[position:start], text]
-            position = end
-        pieces.append(page_html[position:])
+        pieces.append(page_html[copied:])
         return "".join(pieces)
-
-    def mark_run(self, page_html, start, end, marked, changes):
-        """Text between two tags: quickly passed over unless a form appears in it."""
-        if self.pattern.search(page_html, start, end) is None and "&" not in page_html[start:end]:
-            return
-        text = page_html[start:end]
-        new_text = self.mark_text(text, marked)
-        if new_text is not text:
-            changes.append((start, end, new_text))
 
 
 @dataclass(frozen=True)

@@ -247,6 +247,37 @@ def test_marking_skips_every_element_where_a_link_does_not_belong():
     assert "<em><a " in marked
 
 
+def test_words_are_found_however_the_html_writes_them():
+    terms = [
+        ("parent-carer", "Parent carer", "", ["Parent carer", "parent carer's"]),
+        ("ehcp", "Education, Health and Care plan", "EHCP", ["Education, Health and Care plan"]),
+    ]
+    page_html = "<p>A parent carer&#x27;s view.</p><p>An Education, Health\n  and Care plan.</p>"
+
+    marked = Page(mark(page_html, terms))
+
+    assert [(a.text, a.attrs["href"], a.attrs["aria-label"]) for a in marked.find_all("a")] == [
+        ("parent carer's", "/glossary/#parent-carer", "parent carer's (glossary)"),
+        (
+            "Education, Health and Care plan",
+            "/glossary/#ehcp",
+            "Education, Health and Care plan (glossary)",
+        ),
+    ]
+
+
+def test_a_left_alone_element_ends_at_its_own_end_tag():
+    terms = [("ehcp", "Education, Health and Care plan", "EHCP", ["EHCP"])]
+    page_html = (
+        "<div hidden><div><p>EHCP</p></div><p>EHCP</p></div><p>An EHCP.</p><p>An EHCP again.</p>"
+    )
+
+    marked = mark(page_html, terms)
+
+    assert marked.count("<a ") == 1
+    assert marked.startswith("<div hidden><div><p>EHCP</p></div><p>EHCP</p></div><p>An <a ")
+
+
 def test_a_stray_end_tag_does_not_unlock_a_heading():
     terms = [("ehcp", "Education, Health and Care plan", "EHCP", ["EHCP"])]
     page_html = "<h2>About </span> EHCP</h2><p>EHCP</p>"
