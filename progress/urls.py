@@ -1,25 +1,12 @@
 """/progress/, /you-said-we-did/ and the open data at /data/.
 
 The downloads have fixed addresses (e.g. /data/deliverables.csv) that people can
-bookmark and scripts can fetch.
+bookmark and scripts can fetch; any other name or format is "Page not found".
 """
 
-from django.urls import path, register_converter
+from django.urls import path
 
 from . import views
-
-
-class DatasetConverter:
-    regex = "deliverables|progress-updates|decisions|news"
-
-    def to_python(self, value):
-        return value
-
-    def to_url(self, value):
-        return value
-
-
-register_converter(DatasetConverter, "dataset")
 
 app_name = "progress"
 
@@ -33,5 +20,5 @@ urlpatterns = [
         name="you-said-we-did-detail",
     ),
     path("data/", views.OpenDataView.as_view(), name="data"),
-    path("data/<dataset:dataset>.<str:fmt>", views.download, name="download"),
+    path("data/<slug:dataset>.<slug:fmt>", views.download, name="download"),
 ]
