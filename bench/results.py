@@ -33,11 +33,22 @@ def median_of(samples):
     """The median of each measure over the rounds; errors are added up."""
     return {
         "rps": statistics.median(s["rps"] for s in samples),
-        "p50_ms": statistics.median(s["p50_ms"] for s in samples),
-        "p99_ms": statistics.median(s["p99_ms"] for s in samples),
+        "p50_ms": median_or_none([s["p50_ms"] for s in samples]),
+        "p99_ms": median_or_none([s["p99_ms"] for s in samples]),
         "errors": sum(s["errors"] for s in samples),
         "rounds": len(samples),
     }
+
+
+def median_or_none(values):
+    """The median of the rounds that answered anything; None when none did (a page
+    slower than the whole run)."""
+    answered = [value for value in values if value is not None]
+    return statistics.median(answered) if answered else None
+
+
+def ms(value):
+    return "-" if value is None else f"{value:.1f}"
 
 
 def at_least(value, target):
@@ -50,7 +61,9 @@ def at_least(value, target):
 
 
 def at_most(value, limit):
-    """The same for a time that must stay under `limit`."""
+    """The same for a time that must stay under `limit` (None: nothing answered)."""
+    if value is None:
+        return "not met"
     if value <= limit / (1 + NOISE):
         return "met"
     if value <= limit:
@@ -99,11 +112,12 @@ def targets(run):
             worst_page = page["name"]
     if worst_page:
         stats = warm[worst_page]
-        highest_p99 = max(warm[p["name"]]["p99_ms"] for p in pages if p["name"] in warm)
+        p99s = [warm[p["name"]]["p99_ms"] for p in pages if p["name"] in warm]
+        highest_p99 = "-" if None in p99s else ms(max(p99s))
         measured = (
             f"slowest: {worst_page}, {ratio(stats, refs.get('minimal')):.2f}x minimal, "
-            f"{ratio(stats, refs.get('floor')):.2f}x floor, p99 {stats['p99_ms']:.1f} ms; "
-            f"highest p99 {highest_p99:.1f} ms"
+            f"{ratio(stats, refs.get('floor')):.2f}x floor, p99 {ms(stats['p99_ms'])} ms; "
+            f"highest p99 {highest_p99} ms"
         )
     else:
         measured = "not measured"
@@ -223,8 +237,8 @@ def mode_table(run, mode):
                 page["name"],
                 f"`{page['path']}`",
                 f"{stats['rps']:,.0f}",
-                f"{stats['p50_ms']:.1f}",
-                f"{stats['p99_ms']:.1f}",
+                ms(stats["p50_ms"]),
+                ms(stats["p99_ms"]),
                 f"{ratio(stats, refs.get('floor')):.2f}",
                 f"{ratio(stats, refs.get('minimal')):.2f}",
                 f"{ratio(stats, refs.get('static')):.2f}",
@@ -280,8 +294,8 @@ def render(run):
                 (
                     REFERENCES[name],
                     f"{stats['rps']:,.0f}",
-                    f"{stats['p50_ms']:.1f}",
-                    f"{stats['p99_ms']:.1f}",
+                    ms(stats["p50_ms"]),
+                    ms(stats["p99_ms"]),
                     stats["errors"],
                 )
                 for name, stats in run["medians"].get("reference", {}).items()
