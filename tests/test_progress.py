@@ -417,3 +417,19 @@ def test_a_preview_link_shows_a_draft_as_its_page_will_look(client, kind):
 
     assert response.status_code == 200
     assert expected in text_of(response) and "private preview" in text_of(response)
+
+
+def test_with_the_real_content_progress_is_honest_that_nothing_is_published_yet(
+    client, real_content
+):
+    from priorities.models import Priority
+
+    response = client.get(reverse("progress:index"))
+    page = text_of(response)
+
+    assert "overseen by the Local Area SEND and AP Board" in page
+    assert "None has been published yet, so there is no progress to show." in page
+    assert 'role="img"' not in response.content.decode()
+    for priority in Priority.objects.all():
+        page = text_of(client.get(priority.get_absolute_url()))
+        assert "deliverables for this priority have not been published yet" in page
