@@ -18,7 +18,9 @@ import copy
 from heapq import merge
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.syndication.views import Feed
+from django.db.models import OuterRef, Subquery
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -29,25 +31,35 @@ from django.utils.safestring import mark_safe
 from news.models import CabinetDecision, PressRelease
 from priorities.models import Priority
 from strategy_site.markdown import render_markdown
+from strategy_site.models import ChangeNote
 from strategy_site.sitemaps import absolute_url
 
 FEED_LENGTH = 20
 
 
+def with_last_note(queryset):
+    """Each item's latest change note date as `last_note_at`: a subquery run for the
+    feed's few rows, rather than a query of its own for every kind of item."""
+    notes = ChangeNote.objects.filter(
+        content_type=ContentType.objects.get_for_model(queryset.model), object_id=OuterRef("pk")
+    )
+    return queryset.annotate(
+        last_note_at=Subquery(notes.order_by("-created_at").values("created_at")[:1])
+    )
+
+
 def press_releases_for_feed(queryset):
-    return (
+    return with_last_note(
         queryset.published()
         .order_by("-published_at", "-pk")
-        .prefetch_related("change_notes", "quotes", "priorities")[:FEED_LENGTH]
-    )
+        .prefetch_related("quotes", "priorities")
+    )[:FEED_LENGTH]
 
 
 def decisions_for_feed(queryset):
-    return (
-        queryset.published()
-        .order_by("-published_at", "-pk")
-        .prefetch_related("change_notes", "priorities")[:FEED_LENGTH]
-    )
+    return with_last_note(
+        queryset.published().order_by("-published_at", "-pk").prefetch_related("priorities")
+    )[:FEED_LENGTH]
 
 
 def newest_first(*querysets):
@@ -135,7 +147,7 @@ class UpdatesFeed(Feed):
 
     def item_updateddate(self, item):
         """The latest public change note, or the last save when there is none."""
-        return item.last_updated_at or item.updated_at
+        return item.last_note_at or item.updated_at
 
     def item_categories(self, item):
         return [priority.short_title for priority in item.priorities.all()]
