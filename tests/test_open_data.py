@@ -68,6 +68,8 @@ def test_csv_and_json_carry_the_same_fields_and_values(client, dataset):
     assert len(rows) == len(items) == 1
     assert list(rows[0]) == list(items[0])
     assert rows[0] == {name: as_csv_text(value) for name, value in items[0].items()}
+    if "priorities" in items[0]:
+        assert items[0]["priorities"] == [priority.slug]
 
 
 def test_deliverables_round_trip_their_fields(client):
