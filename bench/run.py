@@ -14,8 +14,8 @@ The benchmark: `make bench` (or `.venv/bin/python -m bench.run`).
    compressed with its CSS and JS, times searches one by one against PostgreSQL.
 5. Prints the tables and writes bench/results.md (bench/results.py).
 
-Settings come from the environment (see bench/README in docs/notes/bench.md):
-BENCH_QUICK=1 for a smoke run of a couple of minutes.
+Settings come from the environment (listed in docs/notes/bench.md): BENCH_QUICK=1
+for a smoke run of a few minutes on a smaller dataset.
 """
 
 import gzip
@@ -519,6 +519,8 @@ def versions(config):
 
 
 def main():
+    # Stopped by a signal (a CI time limit, say), still stop every server this run started.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(f"Stopped by signal {signum}"))
     config = Settings()
     started = datetime.now(UTC)
     for tool in ("wrk", "nginx"):
