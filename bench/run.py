@@ -78,7 +78,7 @@ class Settings:
     def __init__(self):
         self.quick = QUICK
         self.rounds = setting("BENCH_ROUNDS", 3)
-        self.duration = setting("BENCH_DURATION", 1 if QUICK else 5)
+        self.duration = setting("BENCH_DURATION", 1 if QUICK else 4)
         self.connections = setting("BENCH_CONNECTIONS", 16)
         self.threads = setting("BENCH_THREADS", 2)
         self.workers = setting("BENCH_WORKERS", 2)
