@@ -10,9 +10,11 @@ and given snippets.
 - On PostgreSQL: full-text search with the English configuration (so "priorities"
   finds "priority"), words in a title (weight A) outranking a standfirst or summary
   (B) and the body (C), ranked by `SearchRank`, snippets by `SearchHeadline`. The
-  search vectors below are the expressions of the GIN indexes made by
-  news/migrations/0004_search_indexes.py and priorities/migrations/0002_search_index.py:
-  change one, change the other, or the indexes stop being used.
+  press releases, decisions and quotes are matched against their stored `search_vector`
+  columns (kept by triggers, GIN-indexed: news/migrations/0005_stored_search_vectors.py),
+  so no row's text is turned into a vector at search time; the six priorities use the
+  expression of priorities/migrations/0002_search_index.py's GIN index. Change a
+  vector's fields here and there together.
 - On SQLite (development): every word must appear somewhere (case-insensitive, with
   a crude English stemmer), ranked by where each word matched, title first.
 
@@ -34,6 +36,7 @@ from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connection, models
 from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Concat
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
@@ -125,6 +128,8 @@ class Source:
     summary: tuple[str, ...]  # weight B
     body: tuple[str, ...]  # weight C
     dated: bool = True
+    # Has a stored, trigger-maintained `search_vector` column on PostgreSQL.
+    stored_vector: bool = True
 
     def public(self):
         manager = self.model._default_manager
@@ -139,7 +144,15 @@ class Source:
         return self.summary + self.body
 
 
-PRIORITIES = Source("priority", Priority, ("short_title",), ("pledge",), ("body",), dated=False)
+PRIORITIES = Source(
+    "priority",
+    Priority,
+    ("short_title",),
+    ("pledge",),
+    ("body",),
+    dated=False,
+    stored_vector=False,
+)
 PRESS_RELEASES = Source("press_release", PressRelease, ("title",), ("standfirst",), ("body",))
 DECISIONS = Source(
     "decision",
@@ -196,8 +209,26 @@ def heading_vector(source):
     )
 
 
-def quote_vector():
-    return SearchVector(*QUOTE_FIELDS, weight="C", config=CONFIG)
+def stored_heading_rank(model, query):
+    """SearchRank(heading_vector(source)) from the stored `search_heading` column."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    return RawSQL(
+        f"ts_rank({table}.search_heading, websearch_to_tsquery(%s::regconfig, %s)) + %s",
+        (CONFIG, query, BODY_RANK),
+        output_field=models.FloatField(),
+    )
+
+
+def stored_vector_matches(model, query):
+    """The row's stored search vector (see the module docstring) matches `query`.
+
+    Not a model field, so written as SQL: Django never loads the column with an item."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    return RawSQL(
+        f"{table}.search_vector @@ websearch_to_tsquery(%s::regconfig, %s)",
+        (CONFIG, query),
+        output_field=models.BooleanField(),
+    )
 
 
 def markdown_marks_removed(text):
@@ -218,11 +249,15 @@ class PostgresSearch:
         search_query = self.search_query(query)
         found = {}
         for source in SOURCES.values():
+            rows = source.public()
+            if source.stored_vector:
+                rows = rows.filter(stored_vector_matches(source.model, query))
+                rank = stored_heading_rank(source.model, query)
+            else:
+                rows = rows.annotate(search=weighted_vector(source)).filter(search=search_query)
+                rank = SearchRank(heading_vector(source), search_query) + BODY_RANK
             rows = (
-                source.public()
-                .annotate(search=weighted_vector(source))
-                .filter(search=search_query)
-                .annotate(rank=SearchRank(heading_vector(source), search_query) + BODY_RANK)
+                rows.annotate(rank=rank)
                 .order_by()
                 .values_list("pk", "rank", "published_at" if source.dated else "updated_at")
             )
@@ -233,8 +268,7 @@ class PostgresSearch:
         # Words in a quote count as words in the body of its press release.
         quote_rows = (
             Quote.objects.filter(press_release__in=PRESS_RELEASES.public().values("pk"))
-            .annotate(search=quote_vector())
-            .filter(search=search_query)
+            .filter(stored_vector_matches(Quote, query))
             .order_by()
             .values_list("press_release", "press_release__published_at")
             .distinct()
