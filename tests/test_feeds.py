@@ -350,6 +350,10 @@ def test_the_sitemap_lists_every_public_page(client, priority):
             "decisions:index",
             "accessibility:statement",
             "accessibility:formats",
+            "glossary:index",
+            "progress:index",
+            "progress:you-said-we-did",
+            "progress:data",
         )
     ]
     items = [
@@ -357,7 +361,12 @@ def test_the_sitemap_lists_every_public_page(client, priority):
         PressRelease.objects.get(),
         CabinetDecision.objects.get(),
     ]
-    assert set(entries) == {absolute(url) for url in sections} | {
+    # The real content has an Easy Read version of each of the six priorities.
+    easy_read = [
+        reverse("easyread:priority", kwargs={"slug": p.slug}) for p in Priority.objects.all()
+    ]
+    assert len(easy_read) == 6
+    assert set(entries) == {absolute(url) for url in [*sections, *easy_read]} | {
         absolute(item.get_absolute_url()) for item in items
     }
     for item in items:

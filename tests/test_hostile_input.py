@@ -121,6 +121,8 @@ PUBLIC_PAGES = [
     "preview",
 ]
 LIST_PAGES = ["news:index", "decisions:index"]
+# Endpoints that only take a form's POST (a GET is told so with 405).
+POST_ONLY = ["feedback:submit"]
 
 
 def test_the_public_url_patterns_include_every_page():
@@ -172,7 +174,28 @@ def test_hostile_query_strings_never_give_a_server_error(site, visitor, pattern)
 
     assert server_errors(responses) == []
     unexpected = {query: r.status_code for query, r in responses if r.status_code >= 300}
-    assert {query: status for query, status in unexpected.items() if status not in (400, 404)} == {}
+    # An endpoint that only takes a form's POST says so to a GET (405, Allow: POST).
+    expected = (400, 404, 405) if pattern in POST_ONLY else (400, 404)
+    assert {query: status for query, status in unexpected.items() if status not in expected} == {}
+    if pattern in POST_ONLY:
+        assert {r.headers["Allow"] for _, r in responses} == {"POST"}
+
+
+@pytest.mark.parametrize("pattern", POST_ONLY)
+def test_hostile_query_strings_on_a_form_post_never_give_a_server_error(site, visitor, pattern):
+    """The form's own POST, from this site, with a hostile query string added: refused
+    or answered (a 4xx, or the thank-you redirect), never a crash."""
+    url = site.urls[pattern]
+    queries = payloads.QUERY_STRINGS + payloads.RAW_UNICODE_QUERY_STRINGS
+    answer = {"page_path": "/", "page_title": "Home", "useful": "yes"}
+
+    responses = [
+        (query, visitor.post(f"{url}?{query}", answer, HTTP_ORIGIN="http://testserver"))
+        for query in queries
+    ]
+
+    assert server_errors(responses) == []
+    assert {q: r.status_code for q, r in responses if r.status_code not in (303, 400, 429)} == {}
 
 
 PAGE_NUMBERS = {

@@ -12,10 +12,23 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 
+from easyread.models import EasyReadVersion
+from feedback.models import PageFeedback
+from glossary.models import GlossaryTerm
 from news.models import CabinetDecision, PressRelease
 from priorities.models import Priority, Strategy
+from progress.models import Deliverable
 
-OUR_APPS = ["priorities", "news", "strategy_site", "accessibility"]
+OUR_APPS = [
+    "priorities",
+    "news",
+    "strategy_site",
+    "accessibility",
+    "glossary",
+    "easyread",
+    "feedback",
+    "progress",
+]
 
 
 def leaf(app):
@@ -59,7 +72,17 @@ def test_every_data_migration_can_be_reversed():
 def test_all_our_migrations_unapply_to_nothing_and_apply_again(back_to_latest):
     tables_before = table_names()
     our_tables = {
-        model._meta.db_table for model in (Strategy, Priority, PressRelease, CabinetDecision)
+        model._meta.db_table
+        for model in (
+            Strategy,
+            Priority,
+            PressRelease,
+            CabinetDecision,
+            GlossaryTerm,
+            EasyReadVersion,
+            PageFeedback,
+            Deliverable,
+        )
     }
     assert our_tables <= tables_before
 
@@ -74,6 +97,11 @@ def test_all_our_migrations_unapply_to_nothing_and_apply_again(back_to_latest):
 
     assert table_names() == tables_before
     assert set(Group.objects.values_list("name", flat=True)) >= {"Editor", "Publisher"}
+    # The roles get back what each new app's roles migration gives them.
+    editor = Group.objects.get(name="Editor")
+    assert {"glossary", "easyread", "feedback"} <= set(
+        editor.permissions.values_list("content_type__app_label", flat=True)
+    )
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
 
 

@@ -24,9 +24,14 @@ def grant(apps, schema_editor):
 
 
 def revoke(apps, schema_editor):
-    Permission = apps.get_model("auth", "Permission")
-    for group in apps.get_model("auth", "Group").objects.filter(name__in=ROLES):
-        group.permissions.remove(*Permission.objects.filter(content_type__app_label="glossary"))
+    # Through the join table, not group.permissions.remove(): when several apps are
+    # unapplied at once (priorities rolled back takes this with it), the historical
+    # Group may relate to another rendering of Permission than apps.get_model()
+    # returns, and remove() refuses the mix.
+    Group = apps.get_model("auth", "Group")
+    Group.permissions.through.objects.filter(
+        group__name__in=ROLES, permission__content_type__app_label="glossary"
+    ).delete()
 
 
 class Migration(migrations.Migration):

@@ -8,6 +8,7 @@ there every term is already explained.
 """
 
 from django import template
+from django.db import DatabaseError
 from django.utils.safestring import mark_safe
 
 from glossary.marking import mark_glossary_terms
@@ -23,8 +24,15 @@ class GlossaryTermsNode(template.Node):
         content = self.nodelist.render(context)
         if context.get("is_glossary_page"):
             return content
+        try:
+            marked = mark_glossary_terms(content)
+        except DatabaseError:
+            # The terms come from the database on a cold cache. When it is down the
+            # 500 page (which extends base.html) must still render: links to the
+            # glossary are a help, not part of the page, so it goes without them.
+            return content
         # The input is the template's own escaped output; marking escapes what it adds.
-        return mark_safe(mark_glossary_terms(content))  # noqa: S308
+        return mark_safe(marked)  # noqa: S308
 
 
 @register.tag
