@@ -97,18 +97,31 @@ class DecisionListView(FilteredListView):
         return [date.year for date in dates]
 
 
+# What includes/related_items.html shows of a related item.
+RELATED_FIELDS = {
+    PressRelease: ("title", "slug", "published_at"),
+    CabinetDecision: ("title", "slug", "published_at", "meeting_body", "meeting_date"),
+}
+
+
 def related_items(item):
     """Up to RELATED_COUNT published press releases and decisions that share a priority
-    with `item`, newest first, not `item` itself. Two queries, whatever the numbers."""
+    with `item`, newest first, not `item` itself. Two queries, whatever the numbers.
+
+    "Shares a priority" is a semi-join (`pk IN (...)`), not a join with DISTINCT: with
+    DISTINCT, PostgreSQL sorted every matching row, bodies and all, to drop duplicates
+    (about 11 ms at 500 press releases); this reads the newest rows by date and stops."""
     priority_ids = [priority.pk for priority in item.priorities.all()]
     if not priority_ids:
         return []
     newest = []
     for model in (PressRelease, CabinetDecision):
-        queryset = model.objects.published().filter(priorities__in=priority_ids)
+        links = model.priorities.through.objects.filter(priority_id__in=priority_ids)
+        linked = links.values(f"{model._meta.model_name}_id")
+        queryset = model.objects.published().filter(pk__in=linked).only(*RELATED_FIELDS[model])
         if isinstance(item, model):
             queryset = queryset.exclude(pk=item.pk)
-        newest.append(queryset.distinct().order_by("-published_at", "-pk")[:RELATED_COUNT])
+        newest.append(queryset.order_by("-published_at", "-pk")[:RELATED_COUNT])
     merged = merge(*newest, key=lambda related: related.published_at, reverse=True)
     return list(merged)[:RELATED_COUNT]
 

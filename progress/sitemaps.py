@@ -16,6 +16,8 @@ class ProgressSectionSitemap(SiteUrlSitemap):
 
 
 class DeliverableSitemap(SiteUrlSitemap):
+    slug_url_name = "progress:deliverable"  # listed with the other slug sections at once
+
     def items(self):
         return Deliverable.objects.published().order_by("pk")
 
@@ -24,6 +26,8 @@ class DeliverableSitemap(SiteUrlSitemap):
 
 
 class YouSaidWeDidSitemap(SiteUrlSitemap):
+    slug_url_name = "progress:you-said-we-did-detail"
+
     def items(self):
         return YouSaidWeDid.objects.published().order_by("pk")
 

@@ -1,8 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
-from django.views.decorators.http import require_safe
 
 from easyread.sitemaps import SITEMAPS as EASY_READ_SITEMAPS
 from glossary.sitemaps import SITEMAPS as GLOSSARY_SITEMAPS
@@ -14,7 +12,7 @@ from strategy_site.feeds import UpdatesFeed
 from strategy_site.health import healthz
 from strategy_site.search_views import search_view
 from strategy_site.security_views import serve_media
-from strategy_site.sitemaps import SITEMAPS, robots_txt
+from strategy_site.sitemaps import SITEMAPS, robots_txt, sitemap_xml
 from strategy_site.social_cards import social_card
 from strategy_site.views import preview
 
@@ -39,7 +37,7 @@ urlpatterns = [
     path("", include("easyread.urls")),
     # /progress/, /you-said-we-did/ and the open data downloads.
     path("", include("progress.urls")),
-    path("sitemap.xml", require_safe(sitemap), {"sitemaps": ALL_SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", sitemap_xml, {"sitemaps": ALL_SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots"),
     path("preview/<str:token>/", preview, name="preview"),
     # Link-preview images for pages without a photo (see social_cards.py).
