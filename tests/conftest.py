@@ -68,3 +68,21 @@ def browser():
         )
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(autouse=True)
+def empty_process_cache():
+    """Each test starts with this process's cache empty, as a freshly started site does.
+
+    The cache outlives each test's database rollback, so without this a test would see
+    what an earlier one cached: glossary terms, Easy Read pairings, a page's parts. Only
+    caches in this process's memory are emptied: Django's RedisCache.clear() empties
+    the whole Redis database, which may be shared (tests/test_page_cache.py's Redis
+    variants use their own key prefix and clean up after themselves).
+    """
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    for cache in caches.all(initialized_only=False):
+        if isinstance(cache, LocMemCache):
+            cache.clear()
