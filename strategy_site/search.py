@@ -27,7 +27,6 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from functools import reduce
 from html import unescape
 from operator import add, and_, or_
@@ -86,11 +85,18 @@ class Match:
     kind: str
     pk: int
     rank: float
-    date: datetime | None
+    # Seconds since the epoch of its publication (None: a priority, undated): a number,
+    # because turning thousands of dates from PostgreSQL's text into datetimes was most
+    # of a common word's search time.
+    timestamp: float | None
 
     def sort_key(self):
         # Best first; among equals, newest first (priorities, undated, after dated items).
-        return (-self.rank, -(self.date.timestamp() if self.date else float("-inf")), self.pk)
+        return (
+            -self.rank,
+            -(self.timestamp if self.timestamp is not None else float("-inf")),
+            self.pk,
+        )
 
 
 class SearchResults(Sequence):
@@ -209,6 +215,16 @@ def heading_vector(source):
     )
 
 
+def epoch_seconds(source):
+    """Its publication time as seconds since the epoch (NULL for undated priorities)."""
+    if not source.dated:
+        return Value(None, output_field=models.FloatField())
+    table = connection.ops.quote_name(source.model._meta.db_table)
+    return RawSQL(
+        f"extract(epoch from {table}.published_at)::float8", (), output_field=models.FloatField()
+    )
+
+
 def stored_heading_rank(model, query):
     """SearchRank(heading_vector(source)) from the stored `search_heading` column."""
     table = connection.ops.quote_name(model._meta.db_table)
@@ -259,22 +275,13 @@ class PostgresSearch:
             rows = (
                 rows.annotate(rank=rank)
                 .order_by()
-                .values_list("pk", "rank", "published_at" if source.dated else "updated_at")
+                .annotate(timestamp=epoch_seconds(source))
+                .values_list("pk", "rank", "timestamp")
             )
-            for pk, rank, date in rows:
-                found[source.kind, pk] = Match(
-                    source.kind, pk, rank, date if source.dated else None
-                )
-        # Words in a quote count as words in the body of its press release.
-        quote_rows = (
-            Quote.objects.filter(press_release__in=PRESS_RELEASES.public().values("pk"))
-            .filter(stored_vector_matches(Quote, query))
-            .order_by()
-            .values_list("press_release", "press_release__published_at")
-            .distinct()
-        )
-        for pk, date in quote_rows:
-            found.setdefault(("press_release", pk), Match("press_release", pk, BODY_RANK, date))
+            for pk, rank, timestamp in rows:
+                found[source.kind, pk] = Match(source.kind, pk, rank, timestamp)
+        # Words in a quote count as words in the body of its press release: its stored
+        # vector has them (news/migrations/0006_quotes_in_press_release_search_vector.py).
         return list(found.values())
 
     def results(self, query, matches):
@@ -417,7 +424,7 @@ class SimpleSearch:
                 .values_list("pk", "rank", "published_at" if source.dated else "updated_at")
             )
             found += [
-                Match(source.kind, pk, rank, date if source.dated else None)
+                Match(source.kind, pk, rank, date.timestamp() if source.dated else None)
                 for pk, rank, date in rows
             ]
         return found
