@@ -28,11 +28,32 @@ def restore_sqlite(connection, dump):
         source.backup(connection.connection)
 
 
+DROP_OUR_FUNCTIONS = """
+DO $$
+DECLARE function regprocedure;
+BEGIN
+  FOR function IN
+    SELECT p.oid::regprocedure FROM pg_proc p
+    JOIN pg_namespace n ON n.oid = p.pronamespace
+    WHERE n.nspname = current_schema()
+      AND NOT EXISTS (
+        SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e'
+      )
+  LOOP
+    EXECUTE 'DROP FUNCTION IF EXISTS ' || function || ' CASCADE';
+  END LOOP;
+END $$;
+"""
+
+
 def restore_postgresql(connection, dump, existing_tables):
     if existing_tables:  # --force: the backup replaces everything
         with connection.cursor() as cursor:
             names = ", ".join(connection.ops.quote_name(table) for table in existing_tables)
             cursor.execute(f"DROP TABLE IF EXISTS {names} CASCADE")
+            # The dump also recreates our own functions (the search triggers'), which
+            # outlive their tables; extensions' functions are left to the extensions.
+            cursor.execute(DROP_OUR_FUNCTIONS)
     run_postgres_tool(
         "pg_restore",
         "--no-owner",
