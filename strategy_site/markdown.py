@@ -91,11 +91,13 @@ SECTION_HEADING = re.compile(r'(<h([23]) id="([^"]+)">.*?)(</h\2>)', re.DOTALL)
 
 
 def section_link(section_id):
-    """A small link to a heading, put at its end, so a reader can copy a link to it.
-    Templates add it to their own headings with {% section_link "id" %} (seo_tags).
+    """A small link to a heading, just after it, so a reader can copy a link to it.
+    Templates put it beside their own headings, the two in a `div.app-section-heading`,
+    with {% section_link "id" %} (seo_tags).
 
-    The "#" it shows comes from the stylesheet, so the heading's words stay its words;
-    assistive technology reads the label."""
+    It sits beside the heading rather than inside it so the heading's name, in a screen
+    reader's list of headings, is only its words. The "#" it shows comes from the
+    stylesheet; assistive technology reads the label."""
     return format_html(
         '<a class="app-heading-anchor" href="#{}" aria-label="Link to this section"></a>',
         section_id,
@@ -104,7 +106,11 @@ def section_link(section_id):
 
 def add_section_links(html):
     return SECTION_HEADING.sub(
-        lambda match: f"{match[1]} {section_link(html_lib.unescape(match[3]))}{match[4]}", html
+        lambda match: (
+            f'<div class="app-section-heading">{match[1]}{match[4]}'
+            f"{section_link(html_lib.unescape(match[3]))}</div>"
+        ),
+        html,
     )
 
 

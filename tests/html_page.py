@@ -64,6 +64,12 @@ class Page(HTMLParser):
         """Every element within `container`, in document order."""
         return [element for element in self.elements if container in element.parents]
 
+    def next_sibling_element(self, element):
+        """The element that follows `element` under the same parent, or None."""
+        later = self.elements[self.elements.index(element) + 1 :]
+        siblings = [other for other in later if other.parents == element.parents]
+        return siblings[0] if siblings else None
+
     def texts(self, tag):
         """The text of every `tag` element, in document order."""
         return [element.text for element in self.find_all(tag)]

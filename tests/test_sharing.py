@@ -466,9 +466,11 @@ def assert_sections_linkable(page):
         if h.tag in ("h2", "h3") and h.attrs.get("id") and h.attrs["id"] not in FURNITURE_HEADINGS
     ]
     for heading in headings:
-        [anchor] = [
-            e for e in page.inside(heading) if "app-heading-anchor" in e.attrs.get("class", "")
-        ]
+        # Beside the heading, not inside it: a screen reader's list of headings then
+        # reads only the heading's words.
+        assert not [e for e in page.inside(heading) if e.tag == "a"], heading.text
+        anchor = page.next_sibling_element(heading)
+        assert anchor is not None and "app-heading-anchor" in anchor.attrs.get("class", "")
         assert anchor.attrs["href"] == f"#{heading.attrs['id']}"
         assert anchor.attrs["aria-label"] == "Link to this section"
     for anchor in page.find_all("a", **{"class": "app-heading-anchor"}):
