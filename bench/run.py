@@ -6,10 +6,13 @@ The benchmark: `make bench` (or `.venv/bin/python -m bench.run`).
    files into bench/.work/.
 2. Serves, all at once on local ports: the site under gunicorn with production
    settings twice (page cache on, page cache off), the plain WSGI floor and the
-   minimal Django view under the same gunicorn settings, and nginx (the same page
-   as a static file, and the cached site behind a caching reverse proxy).
+   minimal Django view under the same gunicorn settings, and nginx (static files,
+   and the cached site behind a caching reverse proxy). The three references serve,
+   for each measured page, a copy of that page's bytes at /ref/<page key>, so each
+   page is compared with references sending as many bytes as it does.
 3. Drives every target with wrk at the same settings, interleaved: round 1 all
-   targets, round 2 all targets... and keeps the medians.
+   targets (each page's three references next to the page itself), round 2 all
+   targets... and keeps the medians.
 4. Counts SQL queries per page (bench/probe.py), measures what each page weighs
    compressed with its CSS and JS, times searches one by one against PostgreSQL.
 5. Prints the tables and writes bench/results.md (bench/results.py).
@@ -19,6 +22,7 @@ for a smoke run of a few minutes on a smaller dataset.
 """
 
 import gzip
+import html
 import http.client
 import json
 import os
@@ -285,18 +289,19 @@ def wrk(config, port, path):
 
 
 def targets(pages, ports):
-    """Every (group, name, port, path) wrk drives in each round."""
-    found = [
-        ("reference", "floor", ports["floor"], "/"),
-        ("reference", "minimal", ports["minimal"], "/"),
-        ("reference", "static", ports["static"], "/"),
-    ]
-    for mode, port in (
-        ("warm", ports["site"]),
-        ("off", ports["site_off"]),
-        ("proxy", ports["proxy"]),
-    ):
-        found += [(mode, page["name"], port, page["path"]) for page in pages]
+    """Every (group, page name, port, path) wrk drives in each round: for each page,
+    its three references (serving its bytes), then the page in the three modes, so a
+    page and its references are measured minutes apart at most."""
+    found = []
+    for page in pages:
+        found += [
+            (reference, page["name"], ports[reference], page["reference_path"])
+            for reference in results.REFERENCES
+        ]
+        found += [
+            (mode, page["name"], ports[port], page["path"])
+            for mode, port in (("warm", "site"), ("off", "site_off"), ("proxy", "proxy"))
+        ]
     return found
 
 
@@ -310,7 +315,7 @@ def run_rounds(config, pages, ports):
             if group in ("warm", "proxy"):
                 warm_up(port, path)
             runs.setdefault(group, {}).setdefault(name, []).append(wrk(config, port, path))
-            settle(port, "/" if group == "reference" else "/healthz")
+            settle(port, "/" if group in results.REFERENCES else "/healthz")
     return runs
 
 
@@ -431,24 +436,79 @@ def time_searches(port, count):
 # Reference page ------------------------------------------------------------------
 
 
-def write_reference_page(port):
-    """The home page's bytes, as the three references serve them: a file for the floor
-    and nginx, and a near-literal template (the title a variable) for minimal Django."""
-    status, _headers, body = fetch(port, "/")
-    if status != 200:
-        raise RuntimeError(f"The home page answered {status}; see {WORK / 'site_off.log'}")
-    pages = WORK / "reference"
-    templates = WORK / "reference_templates"
-    pages.mkdir(exist_ok=True)
-    templates.mkdir(exist_ok=True)
-    (pages / "page.html").write_bytes(body)
-    text = body.decode("utf-8")
+def reference_key(page):
+    """The page's name as a path segment: "news detail" -> "news-detail"."""
+    return re.sub(r"[^a-z0-9]+", "-", page["name"].lower()).strip("-")
+
+
+def file_extension(content_type):
+    """The extension nginx maps back to the page's Content-Type (bench/nginx.conf)."""
+    if "rss" in content_type:
+        return "rss"
+    return "xml" if "xml" in content_type else "html"
+
+
+def write_reference_pages(port, pages):
+    """Each page's bytes, as the three references serve them at /ref/<page key>: a file
+    for the floor and nginx, and a near-literal template for minimal Django (the title
+    a variable; a page without <title>, the sitemap, stays literal), plus pages.json
+    listing them. Sets each page's "reference_path" and "bytes" (what the site sent,
+    uncompressed, as wrk receives it)."""
+    directory = WORK / "reference"
+    shutil.rmtree(directory, ignore_errors=True)  # no stale page from an earlier run
+    (directory / "pages").mkdir(parents=True)
+    (directory / "templates").mkdir()
+    manifest = {}
+    for page in pages:
+        status, headers, body = fetch(port, page["path"])
+        if status != 200:
+            raise RuntimeError(f"{page['path']} answered {status}; see {WORK / 'site_off.log'}")
+        key = reference_key(page)
+        content_type = headers.get("Content-Type", "text/html; charset=utf-8")
+        name = f"{key}.{file_extension(content_type)}"
+        (directory / "pages" / name).write_bytes(body)
+        template, title = near_literal_template(body.decode("utf-8"))
+        (directory / "templates" / name).write_text(template, encoding="utf-8")
+        manifest[key] = {
+            "name": page["name"],
+            "path": f"/ref/{key}",
+            "file": name,
+            "template": name,
+            "title": title,
+            "content_type": content_type,
+        }
+        page["reference_path"] = f"/ref/{key}"
+        page["bytes"] = len(body)
+    (directory / "pages.json").write_text(json.dumps(manifest, indent=2))
+    return directory
+
+
+def near_literal_template(text):
+    """(template, title): the page as a Django template whose only variable is the
+    first <title>, unescaped here because the template escapes it again."""
     # Django template syntax must not appear literally; spacing it out keeps the size.
     for tag in ("{{", "{%", "{#"):
         text = text.replace(tag, tag[0] + " " + tag[1:])
-    text = re.sub(r"<title>(.*?)</title>", "<title>{{ title }}</title>", text, count=1, flags=re.S)
-    (templates / "page.html").write_text(text)
-    return pages / "page.html", templates, len(body)
+    found = re.search(r"<title>(.*?)</title>", text, flags=re.S)
+    if not found:
+        return text, None
+    title = html.unescape(found.group(1))
+    return text[: found.start(1)] + "{{ title }}" + text[found.end(1) :], title
+
+
+def measure_reference_bytes(ports, pages):
+    """The body each reference sends for each page (uncompressed, as wrk asks), so the
+    results show they match the page's own bytes."""
+    for page in pages:
+        page["reference_bytes"] = {}
+        for reference in results.REFERENCES:
+            status, _headers, body = fetch(ports[reference], page["reference_path"])
+            if status != 200:
+                raise RuntimeError(
+                    f"The {reference} reference answered {status} for "
+                    f"{page['reference_path']}; see {WORK / (reference + '.log')}"
+                )
+            page["reference_bytes"][reference] = len(body)
 
 
 def write_nginx_config(ports, page_dir):
@@ -561,12 +621,15 @@ def main():
         servers.gunicorn(
             "site_off", wsgi, env_off, ports["site_off"], config.workers, gunicorn_config
         )
-        page_file, template_dir, page_size = write_reference_page(ports["site_off"])
-        reference_env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+        reference_dir = write_reference_pages(ports["site_off"], pages)
+        reference_env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "BENCH_"))},
+            "BENCH_REFERENCE_DIR": str(reference_dir),
+        }
         servers.gunicorn(
             "floor",
             "bench.floor_wsgi:application",
-            {**reference_env, "BENCH_PAGE_FILE": str(page_file)},
+            reference_env,
             ports["floor"],
             config.workers,
             gunicorn_config,
@@ -576,14 +639,13 @@ def main():
             "bench.minimal_django.wsgi:application",
             {
                 **reference_env,
-                "BENCH_TEMPLATE_DIR": str(template_dir),
                 "DJANGO_SETTINGS_MODULE": "bench.minimal_django.settings",
             },
             ports["minimal"],
             config.workers,
             gunicorn_config,
         )
-        nginx_config = write_nginx_config(ports, page_file.parent)
+        nginx_config = write_nginx_config(ports, reference_dir / "pages")
         servers.start(
             "nginx",
             ["nginx", "-p", str(WORK / "nginx"), "-c", str(nginx_config)],
@@ -591,6 +653,7 @@ def main():
             ports["static"],
         )
         wait_for_port(ports["proxy"], servers.processes[-1][1], "nginx")
+        measure_reference_bytes(ports, pages)
 
         runs = run_rounds(config, pages, ports)
         print("Weighing pages and timing searches...", flush=True)
@@ -611,7 +674,8 @@ def main():
         "settings": {
             **config.as_table(),
             "dataset": ", ".join(f"{count:,} {kind}" for kind, count in dataset.items()),
-            "reference page": f"the home page, {page_size:,} bytes",
+            "references": "each page's own bytes (fetched from the cache-off site), "
+            "served by all three at /ref/<page>; sizes under Reference points",
             "gunicorn config": str(gunicorn_config.relative_to(ROOT))
             if gunicorn_config
             else "none (deploy/gunicorn.conf.py not found)",

@@ -1,12 +1,16 @@
 """A minimal Django project, as `django-admin startproject` makes it, minus the database.
 
 The reference for "what a plain Django page costs": all of startproject's default
-middleware, the default template engine, and one view rendering a near-literal
-template the size of a real page (bench/run.py writes it into BENCH_TEMPLATE_DIR).
-No database, no cache: nothing the view does needs them.
+middleware, the default template engine, and one view rendering, for each measured
+page, a near-literal template of that page's bytes at `/ref/<page key>` (bench/run.py
+writes the templates and pages.json into BENCH_REFERENCE_DIR). No database, no cache:
+nothing the view does needs them.
 """
 
 import os
+from pathlib import Path
+
+REFERENCE_DIR = Path(os.environ.get("BENCH_REFERENCE_DIR", "."))
 
 SECRET_KEY = "bench-minimal-django-not-a-secret"
 DEBUG = False
@@ -37,7 +41,7 @@ WSGI_APPLICATION = "bench.minimal_django.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [os.environ.get("BENCH_TEMPLATE_DIR", "")],
+        "DIRS": [REFERENCE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
