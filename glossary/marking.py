@@ -24,6 +24,7 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from django.core.cache import cache
 from django.urls import reverse
@@ -33,6 +34,9 @@ from django.utils.safestring import mark_safe
 from .models import GlossaryTerm, looks_like_abbreviation
 
 CACHE_KEY = "glossary:terms"
+# Marked pages each process remembers (see Matcher): main content is 5-40 KB, so at
+# most about 10 MB a process.
+MARKED_PAGES_KEPT = 256
 # Saving a term refreshes the cache at once (signals.py). The expiry is only a safety
 # net: a save whose transaction is then rolled back has refreshed it too early.
 TERMS_CACHE_SECONDS = 60 * 60
@@ -186,6 +190,11 @@ class Matcher:
         forms += [pattern_tokens(form, exact=False) for form in self.folded]
         self.pattern = re.compile(rf"(?<!\w){trie_pattern(forms)}(?!\w)") if forms else None
         self.glossary_url = reverse("glossary:index")
+        # The marked page depends only on the page's HTML and these terms, so each
+        # process keeps its most recent results: a page rendered again (the page cache
+        # off, or refilled after an edit elsewhere) costs a dictionary lookup, not a
+        # pass over its HTML. New terms make a new Matcher, so nothing is ever stale.
+        self.mark = lru_cache(maxsize=MARKED_PAGES_KEPT)(self.mark_uncached)
 
     def entry_for(self, text):
         text = " ".join(text.split())
@@ -211,7 +220,7 @@ class Matcher:
             words,
         )
 
-    def mark(self, page_html):
+    def mark_uncached(self, page_html):
         """The page with the first use of each term linked. Text is searched where it
         stands, between the stretches that are left alone; a match inside a tag (an
         attribute value) is passed over."""
