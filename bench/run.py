@@ -315,7 +315,7 @@ def run_rounds(config, pages, ports):
             if group in ("warm", "proxy"):
                 warm_up(port, path)
             runs.setdefault(group, {}).setdefault(name, []).append(wrk(config, port, path))
-            settle(port, "/" if group in results.REFERENCES else "/healthz")
+            settle(port, path if group in results.REFERENCES else "/healthz")
     return runs
 
 
