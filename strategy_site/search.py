@@ -27,7 +27,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import reduce
+from functools import cached_property, reduce
 from html import unescape
 from operator import add, and_, or_
 
@@ -100,27 +100,53 @@ class Match:
 
 
 class SearchResults(Sequence):
-    """Every match, best first, loading only the slice that is asked for."""
+    """The matches, best first, loading only the slice that is asked for.
 
-    def __init__(self, query, matches, backend):
+    Paginator asks for the length first (a count), then for one slice (that page's
+    matches in order, then their objects and snippets)."""
+
+    def __init__(self, query, backend):
         self.query = query
-        self.matches = sorted(matches, key=Match.sort_key)
         self.backend = backend
 
+    @cached_property
+    def _count(self):
+        return self.backend.count(self.query) if self.query else 0
+
+    @property
+    def count_limit(self):
+        """The most matches counted (None: all of them); see PostgresSearch.COUNT_LIMIT."""
+        return self.backend.COUNT_LIMIT
+
+    @property
+    def is_capped(self):
+        """More matched than were counted: len() is the limit, the true total more."""
+        return self.count_limit is not None and self._count > self.count_limit
+
     def __len__(self):
-        return len(self.matches)
+        return self.count_limit if self.is_capped else self._count
 
     def __getitem__(self, index):
         if isinstance(index, slice):
-            return self.backend.results(self.query, self.matches[index])
-        return self.backend.results(self.query, [self.matches[index]])[0]
+            start, stop, step = index.indices(len(self))
+            if step != 1:
+                raise ValueError("Search results are sliced in order, one page at a time")
+            if not self.query or start >= stop:
+                return []
+            matches = self.backend.ranked(self.query, start, stop)
+            return self.backend.results(self.query, matches)
+        position = range(len(self))[index]  # IndexError when out of range
+        return self[position : position + 1][0]
+
+    def __iter__(self):
+        return iter(self[:])  # one page query, not one per item
 
 
 def search(text):
     """Search everything the public can see for `text`, best match first."""
     query = clean_query(text)
     backend = PostgresSearch() if connection.vendor == "postgresql" else SimpleSearch()
-    return SearchResults(query, backend.matches(query) if query else [], backend)
+    return SearchResults(query, backend)
 
 
 # What is searched ---------------------------------------------------------------------
@@ -136,6 +162,8 @@ class Source:
     dated: bool = True
     # Has a stored, trigger-maintained `search_vector` column on PostgreSQL.
     stored_vector: bool = True
+    # What templates/search.html shows of a result (and get_absolute_url reads).
+    shown: tuple[str, ...] = ("title", "slug", "published_at")
 
     def public(self):
         manager = self.model._default_manager
@@ -158,6 +186,7 @@ PRIORITIES = Source(
     ("body",),
     dated=False,
     stored_vector=False,
+    shown=("number", "short_title", "slug"),
 )
 PRESS_RELEASES = Source("press_release", PressRelease, ("title",), ("standfirst",), ("body",))
 DECISIONS = Source(
@@ -166,6 +195,7 @@ DECISIONS = Source(
     ("title",),
     ("summary_for_families",),
     ("reasons", "discussion"),
+    shown=("title", "slug", "meeting_body", "meeting_date"),
 )
 SOURCES = {source.kind: source for source in (PRIORITIES, PRESS_RELEASES, DECISIONS)}
 QUOTE_FIELDS = ("text", "speaker")  # searched as part of their press release, weight C
@@ -247,6 +277,64 @@ def stored_vector_matches(model, query):
     )
 
 
+def any_word(query):
+    """The query's words joined by "or", quotes and exclusions dropped: every word of
+    the query, so a heading that ranks at all matches it (ts_rank counts only the
+    query's words that the heading has)."""
+    words = query.replace('"', " ").split()
+    words = [word.lstrip("-") for word in words]
+    return " or ".join(word for word in words if word and word.lower() != "or")
+
+
+def heading_has_a_word(model, query):
+    """Its heading (title and standfirst or summary) has one of the query's words:
+    through the GIN index of news/migrations/0007_search_heading_indexes.py."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    return RawSQL(
+        f"{table}.search_heading @@ websearch_to_tsquery(%s::regconfig, %s)",
+        (CONFIG, any_word(query)),
+        output_field=models.BooleanField(),
+    )
+
+
+def heading_ranks(model, query):
+    """Its rank is above BODY_RANK: its heading ranks (see PostgresSearch)."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    return RawSQL(
+        f"ts_rank({table}.search_heading, websearch_to_tsquery(%s::regconfig, %s)) + %s > %s",
+        (CONFIG, query, BODY_RANK, BODY_RANK),
+        output_field=models.BooleanField(),
+    )
+
+
+def heading_does_not_rank(model, query):
+    """The opposite of heading_has_a_word and heading_ranks (false, not NULL, if the
+    heading is NULL, which the trigger never leaves it)."""
+    has_a_word, has_a_word_params = heading_has_a_word(model, query).as_sql(None, None)
+    ranks, ranks_params = heading_ranks(model, query).as_sql(None, None)
+    return RawSQL(
+        f"NOT coalesce({has_a_word} AND {ranks}, false)",
+        (*has_a_word_params, *ranks_params),
+        output_field=models.BooleanField(),
+    )
+
+
+def heading_matches(model, query):
+    table = connection.ops.quote_name(model._meta.db_table)
+    return RawSQL(
+        f"{table}.search_heading @@ websearch_to_tsquery(%s::regconfig, %s)",
+        (CONFIG, query),
+        output_field=models.BooleanField(),
+    )
+
+
+def union_all(querysets):
+    """One SQL text of the querysets' rows (the same columns in the same order)."""
+    parts = [queryset.query.sql_with_params() for queryset in querysets]
+    sql = " UNION ALL ".join(f"({part_sql})" for part_sql, _ in parts)
+    return sql, [param for _, part_params in parts for param in part_params]
+
+
 def markdown_marks_removed(text):
     """A headline cut from Markdown, with the Markdown punctuation taken out."""
     text = re.sub(r"\]\([^)\s]*\)?", "", text)  # a link's address, even cut short
@@ -257,32 +345,102 @@ def markdown_marks_removed(text):
 
 
 class PostgresSearch:
+    """Counts, ranks and pages in SQL, so a search costs about the same whether a word
+    is in ten press releases or in all of them; only the page shown is loaded.
+
+    A match's rank is its heading's rank plus BODY_RANK, so every match whose heading
+    does not rank (most matches of a common word) has exactly BODY_RANK and these come
+    after all the others, newest first. The page query uses that: the heading-ranked
+    matches (found through the heading, few) are ranked in full, and of the rest only
+    the newest `stop` of each kind are read, walking the publication date's index.
+    """
+
+    # Counting every match of a common word reads every matching row's stored vector
+    # (about 20 ms for 5,000 press releases); counting stops after this many and the
+    # page says "more than 1,000 results", offering the first thousand.
+    COUNT_LIMIT = 1000
+    KIND_ORDER = {kind: order for order, kind in enumerate(SOURCES)}
+
     def search_query(self, query):
         # websearch syntax never raises: "quoted phrases", or, -excluded words.
         return SearchQuery(query, search_type="websearch", config=CONFIG)
 
-    def matches(self, query):
-        search_query = self.search_query(query)
-        found = {}
-        for source in SOURCES.values():
-            rows = source.public()
-            if source.stored_vector:
-                rows = rows.filter(stored_vector_matches(source.model, query))
-                rank = stored_heading_rank(source.model, query)
-            else:
-                rows = rows.annotate(search=weighted_vector(source)).filter(search=search_query)
-                rank = SearchRank(heading_vector(source), search_query) + BODY_RANK
-            rows = (
-                rows.annotate(rank=rank)
-                .order_by()
-                .annotate(timestamp=epoch_seconds(source))
-                .values_list("pk", "rank", "timestamp")
+    def public_matches(self, source, query):
+        rows = source.public()
+        if source.stored_vector:
+            return rows.filter(stored_vector_matches(source.model, query))
+        return rows.annotate(search=weighted_vector(source)).filter(search=self.search_query(query))
+
+    def count(self, query):
+        """How many match, counting no further than COUNT_LIMIT + 1."""
+        parts = [
+            self.public_matches(source, query).order_by().values("pk")
+            for source in SOURCES.values()
+        ]
+        sql, params = union_all(parts)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT count(*) FROM ({sql} LIMIT %s) AS counted",  # noqa: S608 - ours
+                [*params, self.COUNT_LIMIT + 1],
             )
-            for pk, rank, timestamp in rows:
-                found[source.kind, pk] = Match(source.kind, pk, rank, timestamp)
-        # Words in a quote count as words in the body of its press release: its stored
-        # vector has them (news/migrations/0006_quotes_in_press_release_search_vector.py).
-        return list(found.values())
+            return cursor.fetchone()[0]
+
+    def ranked(self, query, start, stop):
+        """The matches from `start` to `stop` (best first): rank, date, kind and pk only."""
+        parts = []
+        for kind, source in SOURCES.items():
+            kind_order = Value(self.KIND_ORDER[kind], output_field=models.IntegerField())
+            if not source.stored_vector:
+                # Six priorities: every match ranked.
+                rank = SearchRank(heading_vector(source), self.search_query(query)) + BODY_RANK
+                rows = self.public_matches(source, query).annotate(rank=rank)
+                parts.append(self.keys(rows, source, kind_order))
+                continue
+            rank = stored_heading_rank(source.model, query)
+            # Heading-ranked matches: found through the heading (its words include one
+            # of the query's), all ranked. A heading that matches a query without an
+            # excluded word (-word) means the whole item matches: its vector starts
+            # with the heading's words at the same positions.
+            whole = stored_vector_matches(source.model, query)
+            if "-" not in query:
+                whole = heading_matches(source.model, query) | Q(whole)
+            headed = (
+                source.public()
+                .filter(heading_has_a_word(source.model, query))
+                .filter(heading_ranks(source.model, query))
+                .filter(whole)
+                .annotate(rank=rank)
+            )
+            parts.append(self.keys(headed, source, kind_order))
+            # The rest rank exactly BODY_RANK: the newest `stop` of them are enough.
+            rest = (
+                self.public_matches(source, query)
+                .filter(heading_does_not_rank(source.model, query))
+                .annotate(rank=rank)
+            )
+            rest = self.keys(rest, source, kind_order).order_by("-published_at", "pk")[:stop]
+            parts.append(rest)
+        sql, params = union_all(parts)
+        kinds = list(SOURCES)
+        with connection.cursor() as cursor:
+            # Best first; among equals, newest first (priorities, undated, after dated
+            # items), then by pk and kind (as the matches were listed before).
+            cursor.execute(
+                f"SELECT * FROM ({sql}) AS matches ORDER BY rank DESC, "  # noqa: S608 - ours
+                "timestamp DESC NULLS LAST, pk, kind_order LIMIT %s OFFSET %s",
+                [*params, stop - start, start],
+            )
+            return [
+                Match(kinds[kind_order], pk, rank, timestamp)
+                for kind_order, pk, rank, timestamp in cursor.fetchall()
+            ]
+
+    def keys(self, rows, source, kind_order):
+        return (
+            rows.order_by()
+            .annotate(kind_order=kind_order, timestamp=epoch_seconds(source))
+            .values_list("kind_order", "pk", "rank", "timestamp")
+        )
 
     def results(self, query, matches):
         search_query = self.search_query(query)
@@ -293,7 +451,7 @@ class PostgresSearch:
                 objects[kind] = {}
                 continue
             text = self.snippet_text(source)
-            rows = source.public().filter(pk__in=pks)
+            rows = source.public().filter(pk__in=pks).order_by().only(*source.shown)
             rows = rows.annotate(
                 headline=SearchHeadline(
                     text,
@@ -386,6 +544,25 @@ def marked_snippet(text, terms):
 
 
 class SimpleSearch:
+    """Finds every match, then ranks and counts them in Python: fine for development's
+    few hundred items."""
+
+    COUNT_LIMIT = None  # every match is counted
+
+    def __init__(self):
+        self._sorted_matches = {}
+
+    def sorted_matches(self, query):
+        if query not in self._sorted_matches:
+            self._sorted_matches[query] = sorted(self.matches(query), key=Match.sort_key)
+        return self._sorted_matches[query]
+
+    def count(self, query):
+        return len(self.sorted_matches(query))
+
+    def ranked(self, query, start, stop):
+        return self.sorted_matches(query)[start:stop]
+
     def field_matches(self, fields, term):
         return reduce(or_, (Q(**{f"{field}__icontains": term}) for field in fields))
 
