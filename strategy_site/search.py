@@ -27,7 +27,8 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property, reduce
+from datetime import datetime
+from functools import cached_property, lru_cache, reduce
 from html import unescape
 from operator import add, and_, or_
 
@@ -37,6 +38,7 @@ from django.db import connection, models
 from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Concat
+from django.utils import timezone
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
@@ -198,6 +200,7 @@ DECISIONS = Source(
     shown=("title", "slug", "meeting_body", "meeting_date"),
 )
 SOURCES = {source.kind: source for source in (PRIORITIES, PRESS_RELEASES, DECISIONS)}
+STORED = [kind for kind, source in SOURCES.items() if source.stored_vector]
 QUOTE_FIELDS = ("text", "speaker")  # searched as part of their press release, weight C
 
 
@@ -286,37 +289,22 @@ def any_word(query):
     return " or ".join(word for word in words if word and word.lower() != "or")
 
 
-def heading_has_a_word(model, query):
-    """Its heading (title and standfirst or summary) has one of the query's words:
-    through the GIN index of news/migrations/0007_search_heading_indexes.py."""
+def heading_has_a_word(model, words):
+    """Its heading (title and standfirst or summary) has one of `words` (any_word's
+    text): through the GIN index of news/migrations/0007_search_heading_indexes.py."""
     table = connection.ops.quote_name(model._meta.db_table)
     return RawSQL(
         f"{table}.search_heading @@ websearch_to_tsquery(%s::regconfig, %s)",
-        (CONFIG, any_word(query)),
+        (CONFIG, words),
         output_field=models.BooleanField(),
     )
 
 
-def heading_ranks(model, query):
-    """Its rank is above BODY_RANK: its heading ranks (see PostgresSearch)."""
-    table = connection.ops.quote_name(model._meta.db_table)
-    return RawSQL(
-        f"ts_rank({table}.search_heading, websearch_to_tsquery(%s::regconfig, %s)) + %s > %s",
-        (CONFIG, query, BODY_RANK, BODY_RANK),
-        output_field=models.BooleanField(),
-    )
-
-
-def heading_does_not_rank(model, query):
-    """The opposite of heading_has_a_word and heading_ranks (false, not NULL, if the
-    heading is NULL, which the trigger never leaves it)."""
-    has_a_word, has_a_word_params = heading_has_a_word(model, query).as_sql(None, None)
-    ranks, ranks_params = heading_ranks(model, query).as_sql(None, None)
-    return RawSQL(
-        f"NOT coalesce({has_a_word} AND {ranks}, false)",
-        (*has_a_word_params, *ranks_params),
-        output_field=models.BooleanField(),
-    )
+def heading_has_no_word(model, words):
+    """The opposite of heading_has_a_word (true, not NULL, for a NULL heading, which
+    the trigger never leaves)."""
+    has_a_word, params = heading_has_a_word(model, words).as_sql(None, None)
+    return RawSQL(f"NOT coalesce({has_a_word}, false)", params, output_field=models.BooleanField())
 
 
 def heading_matches(model, query):
@@ -335,6 +323,98 @@ def union_all(querysets):
     return sql, [param for _, part_params in parts for param in part_params]
 
 
+# The count and page queries are the same SQL for every search but for the query's
+# text, its words and the time (published() compares with now). Django takes about
+# 4 ms to build and compile their querysets, more than PostgreSQL takes to run them for
+# a rare word, so each is compiled once per process with stand-ins (private-use
+# characters, which clean_query removes from any real query) and `bound` puts the
+# search's own values in their place.
+QUERY_TEXT = "\ue000query\ue001"
+QUERY_WORDS = "\ue000words\ue001"
+
+
+def bound(params, query):
+    """A compiled query's parameters with this search's query, words and time."""
+    now = timezone.now()
+    stand_ins = {QUERY_TEXT: query, QUERY_WORDS: any_word(query)}
+    return [
+        now
+        if isinstance(param, datetime)
+        else stand_ins.get(param, param)
+        if isinstance(param, str)
+        else param
+        for param in params
+    ]
+
+
+def priority_matches():
+    # Six priorities, matched through the expression of their GIN index.
+    query = SearchQuery(QUERY_TEXT, search_type="websearch", config=CONFIG)
+    return (
+        PRIORITIES.public()
+        .annotate(search=weighted_vector(PRIORITIES))
+        .filter(search=query)
+        .annotate(rank=SearchRank(heading_vector(PRIORITIES), query) + BODY_RANK)
+    )
+
+
+def stored_matches(source, excludes):
+    """The source's matches in two parts: with one of the query's words in the heading,
+    and without (see PostgresSearch)."""
+    model = source.model
+    whole = stored_vector_matches(model, QUERY_TEXT)
+    if not excludes:
+        # A heading that matches a query without an excluded word (-word) means the
+        # whole item matches (its vector starts with the heading's words, at the same
+        # positions), and saves reading the whole vector.
+        whole = heading_matches(model, QUERY_TEXT) | Q(whole)
+    rank = stored_heading_rank(model, QUERY_TEXT)
+    headed = source.public().filter(heading_has_a_word(model, QUERY_WORDS)).filter(whole)
+    rest = (
+        source.public()
+        .filter(stored_vector_matches(model, QUERY_TEXT))
+        .filter(heading_has_no_word(model, QUERY_WORDS))
+    )
+    return headed.annotate(rank=rank), rest.annotate(rank=rank)
+
+
+def match_keys(rows, source):
+    kind_order = Value(list(SOURCES).index(source.kind), output_field=models.IntegerField())
+    return (
+        rows.order_by()
+        .annotate(kind_order=kind_order, timestamp=epoch_seconds(source))
+        .values_list("kind_order", "pk", "rank", "timestamp")
+    )
+
+
+@lru_cache(maxsize=2)
+def counting_sql(excludes):
+    """Counts the matches up to a LIMIT parameter: those with a word in the heading
+    first, as they are the cheapest to find (no whole vector read for most)."""
+    headed, rest = zip(*(stored_matches(SOURCES[kind], excludes) for kind in STORED), strict=True)
+    parts = [priority_matches(), *headed, *rest]
+    sql, params = union_all([part.order_by().values("pk") for part in parts])
+    return f"SELECT count(*) FROM ({sql} LIMIT %s) AS counted", params  # noqa: S608 - ours
+
+
+@lru_cache(maxsize=256)
+def ranking_sql(excludes, stop):
+    """The matches from OFFSET to LIMIT (parameters), `stop` at most, best first."""
+    parts = [match_keys(priority_matches(), PRIORITIES)]
+    for kind in STORED:
+        source = SOURCES[kind]
+        headed, rest = stored_matches(source, excludes)
+        parts.append(match_keys(headed, source))
+        # Without a word in the heading, each ranks exactly BODY_RANK: the newest
+        # `stop` of them are enough.
+        parts.append(match_keys(rest, source).order_by("-published_at", "pk")[:stop])
+    sql, params = union_all(parts)
+    # Best first; among equals, newest first (priorities, undated, after dated items),
+    # then by pk and kind (as the matches were listed before).
+    order = "rank DESC, timestamp DESC NULLS LAST, pk, kind_order"
+    return f"SELECT * FROM ({sql}) AS matches ORDER BY {order} LIMIT %s OFFSET %s", params  # noqa: S608
+
+
 def markdown_marks_removed(text):
     """A headline cut from Markdown, with the Markdown punctuation taken out."""
     text = re.sub(r"\]\([^)\s]*\)?", "", text)  # a link's address, even cut short
@@ -348,99 +428,41 @@ class PostgresSearch:
     """Counts, ranks and pages in SQL, so a search costs about the same whether a word
     is in ten press releases or in all of them; only the page shown is loaded.
 
-    A match's rank is its heading's rank plus BODY_RANK, so every match whose heading
-    does not rank (most matches of a common word) has exactly BODY_RANK and these come
-    after all the others, newest first. The page query uses that: the heading-ranked
-    matches (found through the heading, few) are ranked in full, and of the rest only
-    the newest `stop` of each kind are read, walking the publication date's index.
+    A match's rank is its heading's rank plus BODY_RANK, and a heading without any of
+    the query's words ranks 0 (ts_rank only counts the query's words it finds). So the
+    matches whose heading has none of the words (most matches of a common word) all
+    rank exactly BODY_RANK, with nothing ranked below them: of those, the newest `stop`
+    of each kind are enough for any page up to `stop` (read walking the publication
+    date's index). Only the matches with a word in their heading (found through its
+    GIN index, a few hundred for a common word) are all ranked.
     """
 
     # Counting every match of a common word reads every matching row's stored vector
     # (about 20 ms for 5,000 press releases); counting stops after this many and the
     # page says "more than 1,000 results", offering the first thousand.
     COUNT_LIMIT = 1000
-    KIND_ORDER = {kind: order for order, kind in enumerate(SOURCES)}
 
     def search_query(self, query):
         # websearch syntax never raises: "quoted phrases", or, -excluded words.
         return SearchQuery(query, search_type="websearch", config=CONFIG)
 
-    def public_matches(self, source, query):
-        rows = source.public()
-        if source.stored_vector:
-            return rows.filter(stored_vector_matches(source.model, query))
-        return rows.annotate(search=weighted_vector(source)).filter(search=self.search_query(query))
-
     def count(self, query):
         """How many match, counting no further than COUNT_LIMIT + 1."""
-        parts = [
-            self.public_matches(source, query).order_by().values("pk")
-            for source in SOURCES.values()
-        ]
-        sql, params = union_all(parts)
+        sql, params = counting_sql("-" in query)
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT count(*) FROM ({sql} LIMIT %s) AS counted",  # noqa: S608 - ours
-                [*params, self.COUNT_LIMIT + 1],
-            )
+            cursor.execute(sql, [*bound(params, query), self.COUNT_LIMIT + 1])
             return cursor.fetchone()[0]
 
     def ranked(self, query, start, stop):
         """The matches from `start` to `stop` (best first): rank, date, kind and pk only."""
-        parts = []
-        for kind, source in SOURCES.items():
-            kind_order = Value(self.KIND_ORDER[kind], output_field=models.IntegerField())
-            if not source.stored_vector:
-                # Six priorities: every match ranked.
-                rank = SearchRank(heading_vector(source), self.search_query(query)) + BODY_RANK
-                rows = self.public_matches(source, query).annotate(rank=rank)
-                parts.append(self.keys(rows, source, kind_order))
-                continue
-            rank = stored_heading_rank(source.model, query)
-            # Heading-ranked matches: found through the heading (its words include one
-            # of the query's), all ranked. A heading that matches a query without an
-            # excluded word (-word) means the whole item matches: its vector starts
-            # with the heading's words at the same positions.
-            whole = stored_vector_matches(source.model, query)
-            if "-" not in query:
-                whole = heading_matches(source.model, query) | Q(whole)
-            headed = (
-                source.public()
-                .filter(heading_has_a_word(source.model, query))
-                .filter(heading_ranks(source.model, query))
-                .filter(whole)
-                .annotate(rank=rank)
-            )
-            parts.append(self.keys(headed, source, kind_order))
-            # The rest rank exactly BODY_RANK: the newest `stop` of them are enough.
-            rest = (
-                self.public_matches(source, query)
-                .filter(heading_does_not_rank(source.model, query))
-                .annotate(rank=rank)
-            )
-            rest = self.keys(rest, source, kind_order).order_by("-published_at", "pk")[:stop]
-            parts.append(rest)
-        sql, params = union_all(parts)
+        sql, params = ranking_sql("-" in query, stop)
         kinds = list(SOURCES)
         with connection.cursor() as cursor:
-            # Best first; among equals, newest first (priorities, undated, after dated
-            # items), then by pk and kind (as the matches were listed before).
-            cursor.execute(
-                f"SELECT * FROM ({sql}) AS matches ORDER BY rank DESC, "  # noqa: S608 - ours
-                "timestamp DESC NULLS LAST, pk, kind_order LIMIT %s OFFSET %s",
-                [*params, stop - start, start],
-            )
+            cursor.execute(sql, [*bound(params, query), stop - start, start])
             return [
                 Match(kinds[kind_order], pk, rank, timestamp)
                 for kind_order, pk, rank, timestamp in cursor.fetchall()
             ]
-
-    def keys(self, rows, source, kind_order):
-        return (
-            rows.order_by()
-            .annotate(kind_order=kind_order, timestamp=epoch_seconds(source))
-            .values_list("kind_order", "pk", "rank", "timestamp")
-        )
 
     def results(self, query, matches):
         search_query = self.search_query(query)
