@@ -323,32 +323,35 @@ def union_all(querysets):
     return sql, [param for _, part_params in parts for param in part_params]
 
 
-# The count and page queries are the same SQL for every search but for the query's
-# text, its words and the time (published() compares with now). Django takes about
-# 4 ms to build and compile their querysets, more than PostgreSQL takes to run them for
-# a rare word, so each is compiled once per process with stand-ins (private-use
-# characters, which clean_query removes from any real query) and `bound` puts the
-# search's own values in their place.
+# The count, page and snippet queries are the same SQL for every search but for the
+# query's text, its words, the page's pks and the time (published() compares with now).
+# Django takes about 4 ms to build and compile the page query's querysets alone, more
+# than PostgreSQL takes to run it for a rare word, so each is compiled once per process
+# with stand-ins (private-use characters, which clean_query removes from any real
+# query; a list of its own) and `bound` puts the search's own values in their place.
 QUERY_TEXT = "\ue000query\ue001"
 QUERY_WORDS = "\ue000words\ue001"
+PAGE_PKS = [0]
 
 
-def bound(params, query):
-    """A compiled query's parameters with this search's query, words and time."""
+def bound(params, query, pks=None):
+    """A compiled query's parameters with this search's query, words, pks and time."""
     now = timezone.now()
     stand_ins = {QUERY_TEXT: query, QUERY_WORDS: any_word(query)}
-    return [
-        now
-        if isinstance(param, datetime)
-        else stand_ins.get(param, param)
-        if isinstance(param, str)
-        else param
-        for param in params
-    ]
+
+    def value(param):
+        if param is PAGE_PKS:
+            return pks
+        if isinstance(param, datetime):
+            return now
+        return stand_ins.get(param, param) if isinstance(param, str) else param
+
+    return [value(param) for param in params]
 
 
 def priority_matches():
-    # Six priorities, matched through the expression of their GIN index.
+    # Six priorities, matched through the expression of their GIN index. (websearch
+    # syntax never raises: "quoted phrases", or, -excluded words.)
     query = SearchQuery(QUERY_TEXT, search_type="websearch", config=CONFIG)
     return (
         PRIORITIES.public()
@@ -442,10 +445,6 @@ class PostgresSearch:
     # page says "more than 1,000 results", offering the first thousand.
     COUNT_LIMIT = 1000
 
-    def search_query(self, query):
-        # websearch syntax never raises: "quoted phrases", or, -excluded words.
-        return SearchQuery(query, search_type="websearch", config=CONFIG)
-
     def count(self, query):
         """How many match, counting no further than COUNT_LIMIT + 1."""
         sql, params = counting_sql("-" in query)
@@ -465,27 +464,14 @@ class PostgresSearch:
             ]
 
     def results(self, query, matches):
-        search_query = self.search_query(query)
         objects = {}
         for kind, source in SOURCES.items():
             pks = [match.pk for match in matches if match.kind == kind]
             if not pks:
                 objects[kind] = {}
                 continue
-            text = self.snippet_text(source)
-            rows = source.public().filter(pk__in=pks).order_by().only(*source.shown)
-            rows = rows.annotate(
-                headline=SearchHeadline(
-                    text,
-                    search_query,
-                    config=CONFIG,
-                    start_sel=START,
-                    stop_sel=STOP,
-                    max_words=35,
-                    min_words=15,
-                    max_fragments=2,
-                )
-            )
+            sql, params = snippet_sql(kind)
+            rows = source.model._default_manager.raw(sql, bound(params, query, pks))
             objects[kind] = {item.pk: item for item in rows}
 
         def snippet(kind, item):
@@ -495,24 +481,46 @@ class PostgresSearch:
 
         return results_in_order(matches, objects, snippet)
 
-    def snippet_text(self, source):
-        text = models.TextField()
-        parts = [Coalesce(F(name), Value(""), output_field=text) for name in source.snippet_fields]
-        if source is PRESS_RELEASES:
-            quotes = (
-                Quote.objects.filter(press_release=OuterRef("pk"))
-                .order_by()
-                .values("press_release")
-                .annotate(
-                    text=StringAgg(
-                        Concat("text", Value(" "), "speaker", output_field=text), delimiter=" "
-                    )
+
+@lru_cache(maxsize=len(SOURCES))
+def snippet_sql(kind):
+    """The shown fields of a kind's items (pks in PAGE_PKS), with their snippets."""
+    source = SOURCES[kind]
+    table = connection.ops.quote_name(source.model._meta.db_table)
+    in_page = RawSQL(f"{table}.id = ANY(%s)", (PAGE_PKS,), output_field=models.BooleanField())
+    query = SearchQuery(QUERY_TEXT, search_type="websearch", config=CONFIG)
+    headline = SearchHeadline(
+        snippet_text(source),
+        query,
+        config=CONFIG,
+        start_sel=START,
+        stop_sel=STOP,
+        max_words=35,
+        min_words=15,
+        max_fragments=2,
+    )
+    rows = source.public().filter(in_page).order_by().only(*source.shown)
+    return rows.annotate(headline=headline).query.sql_with_params()
+
+
+def snippet_text(source):
+    text = models.TextField()
+    parts = [Coalesce(F(name), Value(""), output_field=text) for name in source.snippet_fields]
+    if source is PRESS_RELEASES:
+        quotes = (
+            Quote.objects.filter(press_release=OuterRef("pk"))
+            .order_by()
+            .values("press_release")
+            .annotate(
+                text=StringAgg(
+                    Concat("text", Value(" "), "speaker", output_field=text), delimiter=" "
                 )
-                .values("text")
             )
-            parts.append(Coalesce(Subquery(quotes), Value(""), output_field=text))
-        spaced = [part for field in parts for part in (field, Value(" "))][:-1]
-        return Concat(*spaced, output_field=text)
+            .values("text")
+        )
+        parts.append(Coalesce(Subquery(quotes), Value(""), output_field=text))
+    spaced = [part for field in parts for part in (field, Value(" "))][:-1]
+    return Concat(*spaced, output_field=text)
 
 
 # SQLite (and any other database) ------------------------------------------------------
