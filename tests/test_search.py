@@ -13,7 +13,12 @@ from priorities.models import Priority
 from strategy_site.publishing import Status
 from strategy_site.search import MAX_QUERY_LENGTH, clean_query, search
 from strategy_site.search_views import RESULTS_PER_PAGE
-from tests.factories import CabinetDecisionFactory, PressReleaseFactory, QuoteFactory
+from tests.factories import (
+    CabinetDecisionFactory,
+    PressReleaseFactory,
+    PriorityFactory,
+    QuoteFactory,
+)
 from tests.html_page import Page
 
 HIDDEN = {
@@ -182,6 +187,58 @@ def test_many_results_are_paginated_and_keep_the_query(client, db):
     assert not set(result_links(first)) & set(result_links(last))
 
 
+def zeppelin_items_in_rank_order():
+    """35 items across press releases and decisions, the word in the title, the
+    standfirst or summary, or the body only, published an hour apart and interleaved
+    (kinds and places), and the addresses in the order a search must list them: title
+    matches first, then standfirst or summary, then the body, each newest first."""
+    now = timezone.now()
+    places = {"title": [], "summary": [], "body": []}
+    for n in range(35):
+        place = ("title", "body", "summary", "body", "title")[n % 5]
+        published_at = now - timedelta(hours=n + 1)
+        if n % 3:
+            fields = {
+                "title": {"title": f"Zeppelin news {n}"},
+                "summary": {"standfirst": "A word about the zeppelin."},
+                "body": {"body": "Somewhere in the body, a zeppelin."},
+            }[place]
+            item = PressReleaseFactory(published_at=published_at, **fields)
+        else:
+            fields = {
+                "title": {"title": f"Zeppelin decision {n}"},
+                "summary": {"summary_for_families": "A word about the zeppelin."},
+                "body": {"reasons": "Somewhere in the reasons, a zeppelin."},
+            }[place]
+            item = CabinetDecisionFactory(published_at=published_at, **fields)
+        places[place].append(item.get_absolute_url())  # newest first, as made
+    return places["title"] + places["summary"] + places["body"]
+
+
+def test_results_are_in_rank_order_on_every_page_across_kinds(client, db):
+    expected = zeppelin_items_in_rank_order()
+
+    pages = [result_links(search_page(client, "zeppelin", page=n)[1]) for n in (1, 2, 3, 4)]
+
+    assert [len(links) for links in pages] == [10, 10, 10, 5]
+    assert pages[1] == expected[10:20]  # page 2: titles, then standfirsts and summaries
+    assert pages[3] == expected[30:]  # the last page: the oldest body-only matches
+    assert sum(pages, []) == expected
+
+
+def test_the_total_counts_every_kind_and_every_page(client, db):
+    zeppelin_items_in_rank_order()
+    PriorityFactory(short_title="The zeppelin priority")
+
+    _, page = search_page(client, "zeppelin")
+
+    assert "36 results for ‘zeppelin’" in page.text
+    assert "Showing 1 to 10, best matches first" in page.text
+    _, last = search_page(client, "zeppelin", page=4)
+    assert "Showing 31 to 36, best matches first" in last.text
+    assert len(result_links(last)) == 6
+
+
 @pytest.mark.parametrize("page_number", ["4", "0", "abc", "-1", "1.5", "%00"])
 def test_a_page_of_results_that_does_not_exist_is_not_found(client, db, page_number):
     PressReleaseFactory.create_batch(RESULTS_PER_PAGE * 2 + 5, title="Zeppelin news")
@@ -199,9 +256,12 @@ def test_search_costs_the_same_queries_however_many_results(
         QuoteFactory(press_release=item, text="The zeppelin flies.")
     CabinetDecisionFactory.create_batch(count, title="Zeppelin decision")
 
-    # Finding: priorities, press releases, quotes, decisions. The page: press releases
-    # (with their quotes on SQLite) and decisions.
-    with django_assert_max_num_queries(8):
+    client.get(reverse("search"), {"q": "zeppelin"})  # the glossary's terms, then cached
+
+    # SQLite: finding priorities, press releases, decisions; the page's press releases,
+    # their quotes and decisions. PostgreSQL: the count, the page's keys in order, its
+    # press releases and decisions.
+    with django_assert_max_num_queries(6):
         response = client.get(reverse("search"), {"q": "zeppelin"})
 
     assert response.status_code == 200
@@ -368,6 +428,90 @@ def test_postgresql_searches_through_the_gin_indexes(real_content, table, index)
         plan = queryset.order_by().explain()
 
     assert f"Bitmap Index Scan on {index}" in plan
+
+
+@postgresql_only
+def test_postgresql_counts_up_to_a_thousand_and_pages_to_the_last_page_it_offers(client, db):
+    """Counting every match of a common word would read them all: past 1,000 the page
+    says so, and its 100 pages are in the same order as the first."""
+    from strategy_site.search import PostgresSearch
+
+    limit = PostgresSearch.COUNT_LIMIT
+    made = PressReleaseFactory(body="A zeppelin.")
+    now = timezone.now()
+    PressRelease.objects.bulk_create(
+        PressRelease(
+            title=f"News {n}" if n % 200 else f"Zeppelin news {n}",
+            slug=f"news-{n}",
+            standfirst="Plain words.",
+            body="The zeppelin flew over." if n % 200 else "Nothing else.",
+            status=Status.PUBLISHED,
+            published_at=now - timedelta(minutes=n),
+        )
+        for n in range(limit + 20)
+    )
+    titled = PressRelease.objects.filter(title__startswith="Zeppelin").order_by("-published_at")
+    in_body = PressRelease.objects.exclude(title__startswith="Zeppelin").exclude(pk=made.pk)
+    expected = [item.get_absolute_url() for item in titled]
+    expected += [item.get_absolute_url() for item in in_body.order_by("-published_at")]
+
+    _, first = search_page(client, "zeppelin")
+    assert "More than 1,000 results for ‘zeppelin’" in first.text
+    assert result_links(first) == expected[:10]  # the six titles, then the newest others
+    _, page_2 = search_page(client, "zeppelin", page=2)
+    assert result_links(page_2) == expected[10:20]
+    last_page = limit // RESULTS_PER_PAGE
+    response, last = search_page(client, "zeppelin", page=last_page)
+    assert result_links(last) == expected[limit - RESULTS_PER_PAGE : limit]
+    assert f"page {last_page} of {last_page}" in last.title
+    assert (
+        client.get(reverse("search"), {"q": "zeppelin", "page": last_page + 1}).status_code == 404
+    )
+
+
+@postgresql_only
+def test_postgresql_ranks_and_pages_like_sorting_every_match(db):
+    """The page query reads only the matches with a word in the heading and the newest
+    of the rest: the same order as ranking every match, whatever the words (phrases,
+    "or", excluded words, words in the heading but not the whole phrase)."""
+    from strategy_site.search import PostgresSearch, stored_vector_matches
+
+    now = timezone.now()
+    texts = [
+        ("Young people", "Plain words.", "Nothing."),
+        ("People", "young and old", "Nothing."),
+        ("Other news", "Plain words.", "young people here"),
+        ("Young news", "Plain words.", "people too"),
+        ("Young people, people", "young people", "young people"),
+        ("Other news", "people", "young"),
+        ("Other news", "Plain words.", "old people only"),
+    ]
+    for n in range(28):
+        title, standfirst, body = texts[n % len(texts)]
+        PressReleaseFactory(
+            title=title, standfirst=standfirst, body=body, published_at=now - timedelta(hours=n)
+        )
+    for n in range(6):
+        title, summary, reasons = texts[(n * 3) % len(texts)]
+        CabinetDecisionFactory(
+            title=title,
+            summary_for_families=summary,
+            reasons=reasons,
+            published_at=now - timedelta(hours=n, minutes=30),
+        )
+    backend = PostgresSearch()
+    for query in ["young people", '"young people"', "young or old", "people -old", "people"]:
+        every = backend.ranked(query, 0, 100)  # all of them: the rest unlimited
+        assert {(match.kind, match.pk) for match in every} == {
+            (kind, item.pk)
+            for kind, model in (("press_release", PressRelease), ("decision", CabinetDecision))
+            for item in model.objects.filter(stored_vector_matches(model, query))
+        }, query
+        ranks = [(-match.rank, -match.timestamp) for match in every]
+        assert every and ranks == sorted(ranks), query
+        for start in (0, 10, 20):
+            assert backend.ranked(query, start, start + 10) == every[start : start + 10], query
+        assert backend.count(query) == len(every)
 
 
 @postgresql_only
