@@ -5,6 +5,7 @@ Every value can be overridden from the environment (GUNICORN_BIND, GUNICORN_WORK
 same machine.
 """
 
+import gc
 import multiprocessing
 import os
 
@@ -33,6 +34,16 @@ keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
 # them from all restarting at once.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "10000"))
 max_requests_jitter = 1000
+
+
+def pre_fork(server, worker):
+    """Freeze the loaded app's objects out of the garbage collector's sight before
+    each fork. A new worker shares the master's memory copy-on-write; its first full
+    collection would otherwise walk (and so write to, and copy) every object Django
+    loaded. Measured with `make bench`'s settings: while workers were recycled
+    (max_requests), cached pages' p99 rose from about 4 ms to 60-180 ms; frozen, 4-6 ms.
+    """
+    gc.freeze()
 
 # Behind nginx on this machine: trust its X-Forwarded-* headers.
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
