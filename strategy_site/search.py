@@ -268,16 +268,20 @@ def stored_heading_rank(model, query):
     )
 
 
-def stored_vector_matches(model, query):
-    """The row's stored search vector (see the module docstring) matches `query`.
-
-    Not a model field, so written as SQL: Django never loads the column with an item."""
+def stored_column_matches(model, column, text):
+    """A stored tsvector column (see the module docstring) matches `text` (websearch
+    syntax). Not a model field, so written as SQL: Django never loads the column."""
     table = connection.ops.quote_name(model._meta.db_table)
     return RawSQL(
-        f"{table}.search_vector @@ websearch_to_tsquery(%s::regconfig, %s)",
-        (CONFIG, query),
+        f"{table}.{column} @@ websearch_to_tsquery(%s::regconfig, %s)",
+        (CONFIG, text),
         output_field=models.BooleanField(),
     )
+
+
+def stored_vector_matches(model, query):
+    """The row's whole stored search vector matches `query`."""
+    return stored_column_matches(model, "search_vector", query)
 
 
 def any_word(query):
@@ -292,12 +296,7 @@ def any_word(query):
 def heading_has_a_word(model, words):
     """Its heading (title and standfirst or summary) has one of `words` (any_word's
     text): through the GIN index of news/migrations/0007_search_heading_indexes.py."""
-    table = connection.ops.quote_name(model._meta.db_table)
-    return RawSQL(
-        f"{table}.search_heading @@ websearch_to_tsquery(%s::regconfig, %s)",
-        (CONFIG, words),
-        output_field=models.BooleanField(),
-    )
+    return stored_column_matches(model, "search_heading", words)
 
 
 def heading_has_no_word(model, words):
@@ -308,12 +307,8 @@ def heading_has_no_word(model, words):
 
 
 def heading_matches(model, query):
-    table = connection.ops.quote_name(model._meta.db_table)
-    return RawSQL(
-        f"{table}.search_heading @@ websearch_to_tsquery(%s::regconfig, %s)",
-        (CONFIG, query),
-        output_field=models.BooleanField(),
-    )
+    """Its heading alone matches the whole query."""
+    return stored_column_matches(model, "search_heading", query)
 
 
 def union_all(querysets):
