@@ -1,4 +1,5 @@
-"""The open data downloads: deliverables, progress updates, decisions and news.
+"""The open data downloads: deliverables, their milestones, progress updates, decisions
+and news.
 
 Each dataset is a list of fields, each with a name, a plain description (shown on
 the /data/ page) and how to read it from an item. CSV and JSON carry the same
@@ -19,7 +20,7 @@ from django.utils import timezone
 from news.models import CabinetDecision, PressRelease
 from strategy_site.sitemaps import absolute_url
 
-from .models import Deliverable, ProgressUpdate
+from .models import Deliverable, Milestone, ProgressUpdate
 
 CHUNK_SIZE = 500
 LICENCE_NAME = "Open Government Licence v3.0"
@@ -90,6 +91,25 @@ class DeliverablesDataset(Dataset):
             .with_current_status()
             .select_related("priority")
             .order_by("priority__number", "target_date", "order", "pk")
+        )
+
+
+class MilestonesDataset(Dataset):
+    def queryset(self):
+        # The deliverable's own published() rule, as a subquery: a draft's or a scheduled
+        # deliverable's milestones stay out however they were entered.
+        return (
+            Milestone.objects.filter(deliverable__in=Deliverable.objects.published())
+            .select_related("deliverable__priority")
+            .order_by(
+                # The deliverables data's order, then each deliverable's steps by due date.
+                "deliverable__priority__number",
+                "deliverable__target_date",
+                "deliverable__order",
+                "deliverable__pk",
+                "due_on",
+                "pk",
+            )
         )
 
 
@@ -197,6 +217,45 @@ DATASETS = {
                 FIRST_PUBLISHED,
                 LAST_CHANGED,
                 URL,
+            ),
+        ),
+        MilestonesDataset(
+            "milestones",
+            "Milestones",
+            "The steps on the way to each deliverable, when each is due and when it was "
+            "done, as its page shows them.",
+            (
+                Field(
+                    "deliverable",
+                    "The deliverable's slug (see the deliverables data).",
+                    lambda m, r: m.deliverable.slug,
+                ),  # fmt: skip
+                Field(
+                    "deliverable_title",
+                    "What the deliverable will deliver.",
+                    lambda m, r: m.deliverable.title,
+                ),  # fmt: skip
+                Field(
+                    "priority_number",
+                    "The number of the deliverable's priority (1 to 6).",
+                    lambda m, r: str(m.deliverable.priority.number),
+                ),  # fmt: skip
+                Field("title", "The step, in plain words.", lambda m, r: m.title),
+                Field(
+                    "due",
+                    "When the step should be done (ISO 8601 date).",
+                    lambda m, r: iso_date(m.due_on),
+                ),  # fmt: skip
+                Field(
+                    "completed",
+                    "When the step was done (ISO 8601 date); empty if it is not done yet.",
+                    lambda m, r: iso_date(m.completed_on),
+                ),
+                Field(
+                    "url",
+                    "The full web address of the deliverable's page, where the milestone is shown.",
+                    lambda m, r: url_of(m.deliverable, r),
+                ),
             ),
         ),
         ProgressUpdatesDataset(

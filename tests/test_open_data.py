@@ -1,5 +1,5 @@
-"""Take the data: CSV and JSON downloads of deliverables, progress updates, decisions
-and news, at stable addresses, described on /data/."""
+"""Take the data: CSV and JSON downloads of deliverables, milestones, progress updates,
+decisions and news, at stable addresses, described on /data/."""
 
 import csv
 import io
@@ -11,13 +11,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from news.models import PressRelease
-from progress.models import DeliveryStatus
+from progress.models import Deliverable, DeliveryStatus, Milestone
 from progress.open_data import DATASETS
 from strategy_site.publishing import Status
 from tests.factories import (
     CabinetDecisionFactory,
     DeliverableFactory,
     EvidenceLinkFactory,
+    MilestoneFactory,
     PressReleaseFactory,
     PriorityFactory,
     ProgressUpdateFactory,
@@ -57,6 +58,7 @@ def as_csv_text(value):
 def test_csv_and_json_carry_the_same_fields_and_values(client, dataset):
     priority = PriorityFactory(short_title="Être prêt: ‘adulthood’")
     deliverable = DeliverableFactory(priority=priority, title="Café guide – “plain” words")
+    MilestoneFactory(deliverable=deliverable, title="Équipe named – “step” one")
     EvidenceLinkFactory(
         update=ProgressUpdateFactory(deliverable=deliverable, new_status=DeliveryStatus.AT_RISK)
     )
@@ -106,13 +108,49 @@ def test_progress_updates_list_their_evidence_and_status_change(client):
     assert item["url"].endswith(f"{update.deliverable.get_absolute_url()}#update-{update.pk}")
 
 
+def test_milestones_list_each_published_deliverables_steps_with_their_dates(client):
+    deliverable = DeliverableFactory(title="Short breaks for disabled children")
+    MilestoneFactory(
+        deliverable=deliverable,
+        title="Providers chosen",
+        due_on=date(2025, 5, 31),
+        completed_on=date(2025, 5, 20),
+    )
+    MilestoneFactory(deliverable=deliverable, title="First breaks offered", due_on=date(2025, 9, 1))
+
+    rows, items = csv_rows(client, "milestones"), json_items(client, "milestones")
+
+    assert rows == items  # no list fields, so CSV and JSON read the same
+    assert [(item["title"], item["due"], item["completed"]) for item in items] == [
+        ("Providers chosen", "2025-05-31", "2025-05-20"),
+        ("First breaks offered", "2025-09-01", ""),  # not done yet
+    ]
+    for item in items:
+        assert item["deliverable"] == deliverable.slug
+        assert item["deliverable_title"] == "Short breaks for disabled children"
+        assert item["priority_number"] == str(deliverable.priority.number)
+        assert item["url"].startswith("http")
+        assert item["url"].endswith(deliverable.get_absolute_url())
+
+
+@pytest.mark.parametrize("hidden", [{"status": Status.DRAFT}, {"status": Status.IN_REVIEW}])
+def test_an_unpublished_deliverables_milestones_are_not_in_the_download(client, hidden):
+    MilestoneFactory(deliverable=DeliverableFactory(**hidden), title="Not yet public")
+    MilestoneFactory(title="Public step")
+
+    assert [row["title"] for row in csv_rows(client, "milestones")] == ["Public step"]
+    assert [item["title"] for item in json_items(client, "milestones")] == ["Public step"]
+
+
 def test_drafts_and_scheduled_items_never_appear_in_the_downloads(client):
     later = timezone.now() + timedelta(days=3)
     hidden_deliverable = DeliverableFactory(title="Secret deliverable", status=Status.DRAFT)
     ProgressUpdateFactory(deliverable=hidden_deliverable, title="Update of a draft deliverable")
+    MilestoneFactory(deliverable=hidden_deliverable, title="Milestone of a draft deliverable")
     ProgressUpdateFactory(title="Draft update", status=Status.IN_REVIEW)
     ProgressUpdateFactory(title="Scheduled update", published_at=later)
-    DeliverableFactory(title="Scheduled deliverable", published_at=later)
+    scheduled_deliverable = DeliverableFactory(title="Scheduled deliverable", published_at=later)
+    MilestoneFactory(deliverable=scheduled_deliverable, title="Step of a Scheduled one")
     PressReleaseFactory(title="Draft news", status=Status.DRAFT)
     PressReleaseFactory(title="Scheduled news", published_at=later)
     CabinetDecisionFactory(title="Draft decision", status=Status.DRAFT)
@@ -134,6 +172,21 @@ def test_a_csv_cell_is_never_a_spreadsheet_formula(client):
     assert row["title"] == "'" + item["title"]
     assert row["standfirst"] == "'+1 more"
     assert item["title"].startswith("=")  # JSON is exact
+
+
+def test_a_milestone_csv_cell_is_never_a_spreadsheet_formula(client):
+    deliverable = DeliverableFactory(title="@SUM(1+1) reviewed")
+    MilestoneFactory(deliverable=deliverable, title="-2 weeks: =cmd|' /C calc'!A0")
+
+    [row] = csv_rows(client, "milestones")
+    [item] = json_items(client, "milestones")
+
+    assert row["title"] == "'-2 weeks: =cmd|' /C calc'!A0"
+    assert row["deliverable_title"] == "'@SUM(1+1) reviewed"
+    assert (item["title"], item["deliverable_title"]) == (
+        "-2 weeks: =cmd|' /C calc'!A0",
+        "@SUM(1+1) reviewed",
+    )  # JSON is exact
 
 
 @pytest.mark.parametrize("count", [5, 1200])
@@ -161,6 +214,46 @@ def test_a_download_costs_a_few_queries_per_chunk_not_one_per_row(
         with django_assert_max_num_queries(2 * 3 + 1):  # 3 chunks of 500: the items and priorities
             response = client.get(
                 reverse("progress:download", kwargs={"dataset": "news", "fmt": fmt})
+            )
+            body = b"".join(response.streaming_content)
+        lines = body.decode("utf-8-sig").splitlines()
+        assert (len(lines) - 1 if fmt == "csv" else len(json.loads(body)["items"])) == count
+
+
+@pytest.mark.parametrize("count", [5, 1200])
+def test_the_milestones_download_costs_the_same_queries_for_5_or_1200_milestones(
+    client, django_assert_max_num_queries, count
+):
+    priority = PriorityFactory()
+    now = timezone.now()
+    deliverables = Deliverable.objects.bulk_create(
+        Deliverable(
+            priority=priority,
+            title=f"Deliverable {n}",
+            slug=f"deliverable-{n}",
+            for_families="Words",
+            lead_organisation="Wiltshire Council",
+            target_date=date(2026, 1 + n % 12, 1),
+            status=Status.PUBLISHED,
+            published_at=now - timedelta(days=1),
+            first_published_at=now - timedelta(days=1),
+        )
+        for n in range(max(1, count // 4))
+    )
+    Milestone.objects.bulk_create(
+        Milestone(
+            deliverable=deliverables[n % len(deliverables)],
+            title=f"Step {n}",
+            due_on=date(2026, 1, 1) + timedelta(days=n),
+        )
+        for n in range(count)
+    )
+    for fmt in ("csv", "json"):
+        # One query: the milestones with their deliverable and priority joined in,
+        # streamed in chunks of 500 (on PostgreSQL through a server-side cursor).
+        with django_assert_max_num_queries(1):
+            response = client.get(
+                reverse("progress:download", kwargs={"dataset": "milestones", "fmt": fmt})
             )
             body = b"".join(response.streaming_content)
         lines = body.decode("utf-8-sig").splitlines()
