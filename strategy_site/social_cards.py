@@ -9,8 +9,12 @@ site's name and the page's title, wrapped and shrunk to fit.
 Each card has a stable address, /social-cards/<kind>/<slug>.png, and a version:
 a hash of everything drawn on it. Pages link to the address with `?v=<version>`,
 so a renamed page links to a new image while the old one may stay cached for a
-year. The PNG is drawn once per version and kept in the media storage under its
-version, so it is drawn again only when the title changes, never per request.
+year. The PNG is drawn once per version and kept in the media storage as
+social-cards/<kind>/<slug>.<version>.png, so it is drawn again only when the title
+changes, never per request. The address always shows the current version, whatever
+`?v=` asks for (an old `?v=` only gets a shorter cache life), so a stored PNG of an
+old version is never read again: `manage.py prune_social_cards` deletes those, and
+at once those of an item that is gone, whose name in storage says whose card it was.
 
 The font is DejaVu Sans, shipped in static/fonts/ with its licence, so cards look
 the same on every machine whatever fonts the server has.
@@ -86,10 +90,15 @@ class Card:
 
     @property
     def storage_name(self):
-        return f"{STORAGE_FOLDER}/{self.version}.png"
+        # Kind and slug in the name, so pruning can tell a deleted item's card at once.
+        # "." never occurs in a slug, so the name splits back unambiguously.
+        return f"{STORAGE_FOLDER}/{self.kind}/{self.slug}.{self.version}.png"
 
 
 # Which card a page has ---------------------------------------------------------------
+
+PAGES = ("home", "priorities", "news", "decisions")
+KINDS = ("page", "priority", "news", "decision")
 
 
 def page_card(name, *, strategy=None, priority_count=0):
@@ -135,7 +144,7 @@ def find_card(kind, slug, *, staff=False):
     from priorities.models import Priority, Strategy
 
     if kind == "page":
-        if slug not in ("home", "priorities", "news", "decisions"):
+        if slug not in PAGES:
             return None
         strategy = Strategy.objects.current()
         count = Priority.objects.filter(strategy=strategy).count() if slug == "priorities" else 0
@@ -147,6 +156,20 @@ def find_card(kind, slug, *, staff=False):
     items = manager.all() if staff or kind == "priority" else manager.published()
     item = items.filter(slug=slug).first()
     return item_card(item) if item is not None else None
+
+
+def public_cards():
+    """Every card the public can be shown now, at its current version: the ones worth
+    keeping in storage. Drafts' and scheduled items' cards are never stored, so they
+    are not here, and neither is the card a withdrawn item had while it was public."""
+    from news.models import CabinetDecision, PressRelease
+    from priorities.models import Priority
+
+    for name in PAGES:
+        yield find_card("page", name)
+    yield from (item_card(priority) for priority in Priority.objects.iterator())
+    for model in (PressRelease, CabinetDecision):
+        yield from (item_card(item) for item in model._default_manager.published().iterator())
 
 
 # Drawing -------------------------------------------------------------------------------

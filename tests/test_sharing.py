@@ -76,7 +76,7 @@ def local(url):
 
 def cards_stored(media_root):
     folder = media_root / social_cards.STORAGE_FOLDER
-    return sorted(folder.iterdir()) if folder.exists() else []
+    return sorted(path for path in folder.rglob("*") if path.is_file())
 
 
 def json_ld(page):
