@@ -258,3 +258,23 @@ def test_a_priority_page_lists_the_newest_ten_and_links_to_the_rest(client, db):
     assert listed == set(range(10))  # the newest ten of 5,000
     assert f"/news/?priority={priorities[0].slug}" in page
     assert f"/decisions/?priority={priorities[0].slug}" in page
+
+
+# The most queries a download may make, whatever the number of rows (the rows stream
+# from one query; news and decisions add one per 500 rows, see tests/test_open_data.py).
+DOWNLOAD_BUDGETS = {"deliverables": 1, "milestones": 1}
+
+
+@pytest.mark.parametrize("count", [10, 5000])
+@pytest.mark.parametrize("dataset", DOWNLOAD_BUDGETS)
+def test_a_download_costs_the_same_queries_as_content_grows(
+    client, db, django_assert_max_num_queries, dataset, count
+):
+    deliverables(count)
+    url = reverse("progress:download", kwargs={"dataset": dataset, "fmt": "csv"})
+
+    with django_assert_max_num_queries(DOWNLOAD_BUDGETS[dataset]):
+        response = client.get(url)
+        rows = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()[1:]
+
+    assert len(rows) == (count if dataset == "deliverables" else max(1, count // 5))
