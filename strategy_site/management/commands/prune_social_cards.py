@@ -17,7 +17,7 @@ its age: its name in storage, `<kind>/<slug>.<version>.png`, says whose it was.
 
 It goes through `default_storage` only (`listdir`, `get_modified_time`, `delete`), so it
 works the same on the file system and on S3, and it never touches a file outside the
-folder. Run it daily, e.g. from cron: `manage.py prune_social_cards --verbosity 0`.
+folder. Run it daily from cron (README.md, "Deploying"); `--verbosity 0` silences the summary.
 """
 
 import re
