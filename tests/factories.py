@@ -110,6 +110,28 @@ class DeliverableFactory(factory.django.DjangoModelFactory):
     published_at = factory.Sequence(lambda n: timezone.now() - timedelta(days=n + 1))
 
 
+def published_deliverables(priorities, count):
+    """`count` published deliverables spread over `priorities`, made in one bulk insert
+    (a query-count test needs thousands, and factories would take minutes)."""
+    from progress.models import Deliverable
+
+    published_at = timezone.now() - timedelta(days=1)
+    return Deliverable.objects.bulk_create(
+        Deliverable(
+            priority=priorities[n % len(priorities)],
+            title=f"Deliverable number {n}",
+            slug=f"deliverable-{n}",
+            for_families="What will change, in plain words.",
+            lead_organisation="Wiltshire Council",
+            target_date=date(2026, 1 + n % 12, 1),
+            status=Status.PUBLISHED,
+            published_at=published_at,
+            first_published_at=published_at,
+        )
+        for n in range(count)
+    )
+
+
 class MilestoneFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "progress.Milestone"

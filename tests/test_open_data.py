@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from news.models import PressRelease
-from progress.models import Deliverable, DeliveryStatus, Milestone
+from progress.models import DeliveryStatus, Milestone
 from progress.open_data import DATASETS
 from strategy_site.publishing import Status
 from tests.factories import (
@@ -22,6 +22,7 @@ from tests.factories import (
     PressReleaseFactory,
     PriorityFactory,
     ProgressUpdateFactory,
+    published_deliverables,
 )
 
 pytestmark = pytest.mark.django_db
@@ -224,22 +225,7 @@ def test_a_download_costs_a_few_queries_per_chunk_not_one_per_row(
 def test_the_milestones_download_costs_the_same_queries_for_5_or_1200_milestones(
     client, django_assert_max_num_queries, count
 ):
-    priority = PriorityFactory()
-    now = timezone.now()
-    deliverables = Deliverable.objects.bulk_create(
-        Deliverable(
-            priority=priority,
-            title=f"Deliverable {n}",
-            slug=f"deliverable-{n}",
-            for_families="Words",
-            lead_organisation="Wiltshire Council",
-            target_date=date(2026, 1 + n % 12, 1),
-            status=Status.PUBLISHED,
-            published_at=now - timedelta(days=1),
-            first_published_at=now - timedelta(days=1),
-        )
-        for n in range(max(1, count // 4))
-    )
+    deliverables = published_deliverables([PriorityFactory()], max(1, count // 4))
     Milestone.objects.bulk_create(
         Milestone(
             deliverable=deliverables[n % len(deliverables)],

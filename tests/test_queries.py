@@ -17,7 +17,7 @@ from news.models import CabinetDecision, DecisionPoint, PressRelease, Quote
 from priorities.models import PRIORITY_COUNT, Strategy
 from strategy_site.models import ChangeNote
 from strategy_site.publishing import Status
-from tests.factories import PriorityFactory, StrategyFactory
+from tests.factories import PriorityFactory, StrategyFactory, published_deliverables
 
 
 def current_priorities():
@@ -175,25 +175,12 @@ def search(count):
 def deliverables(count):
     """`count` published deliverables across the six priorities, a fifth with a status
     change, an update with evidence and a milestone (made in bulk: 5,000 take seconds)."""
-    from progress.models import Deliverable, EvidenceLink, Milestone, ProgressUpdate
+    from progress.models import EvidenceLink, Milestone, ProgressUpdate
 
     strategy = StrategyFactory(status=Strategy.Status.CURRENT)
     priorities = [PriorityFactory(strategy=strategy, number=n) for n in range(1, 7)]
     now = timezone.now()
-    items = Deliverable.objects.bulk_create(
-        Deliverable(
-            priority=priorities[n % 6],
-            title=f"Deliverable number {n}",
-            slug=f"deliverable-{n}",
-            for_families="What will change, in plain words.",
-            lead_organisation="Wiltshire Council",
-            target_date=date(2026, 1 + n % 12, 1),
-            status=Status.PUBLISHED,
-            published_at=now - timedelta(days=1),
-            first_published_at=now - timedelta(days=1),
-        )
-        for n in range(count)
-    )
+    items = published_deliverables(priorities, count)
     for item in items[: max(1, count // 5)]:
         update = ProgressUpdate.objects.create(
             deliverable=item,
