@@ -33,6 +33,16 @@ def show_card(item):
     return card
 
 
+def renamed(first_title, second_title):
+    """A press release whose card was shown under `first_title`, then renamed and
+    shown again: its (old, current) cards, both stored."""
+    press_release = PressReleaseFactory(title=first_title)
+    old = show_card(press_release)
+    press_release.title = second_title
+    press_release.save()
+    return old, show_card(press_release)
+
+
 def stored(media_root):
     """The card files in storage, as storage names."""
     folder = media_root / social_cards.STORAGE_FOLDER
@@ -53,11 +63,7 @@ def prune(*args):
 def test_a_renamed_items_old_card_goes_after_the_keep_days_and_its_current_card_stays(
     media_root,
 ):
-    press_release = PressReleaseFactory(title="Council agrees the strategy")
-    old = show_card(press_release)
-    press_release.title = "Cabinet agrees the SEND strategy"
-    press_release.save()
-    new = show_card(press_release)
+    old, new = renamed("Council agrees the strategy", "Cabinet agrees the SEND strategy")
     assert stored(media_root) == sorted([old.storage_name, new.storage_name])
 
     # Drawn yesterday: kept for now.
@@ -73,11 +79,7 @@ def test_a_renamed_items_old_card_goes_after_the_keep_days_and_its_current_card_
 
 
 def test_keep_days_can_be_shortened(media_root):
-    press_release = PressReleaseFactory(title="A first title")
-    old = show_card(press_release)
-    press_release.title = "A second title"
-    press_release.save()
-    new = show_card(press_release)
+    old, new = renamed("A first title", "A second title")
     make_old(media_root, old.storage_name, days=3)
 
     assert prune("--keep-days", "7") == "Deleted 0 old cards, kept 2\n"
@@ -115,11 +117,7 @@ def test_the_pages_cards_are_current_and_stay(client, media_root):
 
 
 def test_a_dry_run_lists_what_would_go_and_deletes_nothing(media_root):
-    press_release = PressReleaseFactory(title="Before")
-    old = show_card(press_release)
-    press_release.title = "After"
-    press_release.save()
-    new = show_card(press_release)
+    old, new = renamed("Before", "After")
     make_old(media_root, old.storage_name, days=31)
     gone = PressReleaseFactory(title="Gone")
     gone_card = show_card(gone)
