@@ -283,6 +283,10 @@ class Milestone(models.Model):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        # A milestone has no page of its own: it is a step on its deliverable's timeline.
+        return f"{self.deliverable.get_absolute_url()}#milestone-{self.pk}"
+
     @property
     def shown_date(self):
         return self.completed_on or self.due_on

@@ -226,6 +226,11 @@ DATASETS = {
             "done, as its page shows them.",
             (
                 Field(
+                    "id",
+                    "The milestone's identifier (it is also the #milestone- part of its url).",
+                    lambda m, r: str(m.pk),
+                ),  # fmt: skip
+                Field(
                     "deliverable",
                     "The deliverable's slug (see the deliverables data).",
                     lambda m, r: m.deliverable.slug,
@@ -253,8 +258,8 @@ DATASETS = {
                 ),
                 Field(
                     "url",
-                    "The full web address of the deliverable's page, where the milestone is shown.",
-                    lambda m, r: url_of(m.deliverable, r),
+                    "The full web address of the milestone on its deliverable's page.",
+                    lambda m, r: url_of(m, r),
                 ),
             ),
         ),

@@ -5,6 +5,7 @@ import csv
 import io
 import json
 from datetime import date, timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from django.urls import reverse
@@ -24,6 +25,7 @@ from tests.factories import (
     ProgressUpdateFactory,
     published_deliverables,
 )
+from tests.html_page import Page
 
 pytestmark = pytest.mark.django_db
 
@@ -131,7 +133,20 @@ def test_milestones_list_each_published_deliverables_steps_with_their_dates(clie
         assert item["deliverable_title"] == "Short breaks for disabled children"
         assert item["priority_number"] == str(deliverable.priority.number)
         assert item["url"].startswith("http")
-        assert item["url"].endswith(deliverable.get_absolute_url())
+        assert item["url"].endswith(f"{deliverable.get_absolute_url()}#milestone-{item['id']}")
+
+
+def test_a_milestones_address_leads_to_that_step_on_its_deliverables_page(client):
+    milestone = MilestoneFactory(title="Providers chosen", due_on=date(2025, 5, 31))
+    [item] = json_items(client, "milestones")
+    address, anchor = urlsplit(item["url"]).path, urlsplit(item["url"]).fragment
+
+    page = client.get(address)
+
+    assert page.status_code == 200
+    [step] = Page.of(page).find_all("li", id=anchor)
+    assert anchor == f"milestone-{milestone.pk}"
+    assert "Providers chosen" in step.text
 
 
 @pytest.mark.parametrize("hidden", [{"status": Status.DRAFT}, {"status": Status.IN_REVIEW}])
