@@ -45,6 +45,7 @@ def pre_fork(server, worker):
     """
     gc.freeze()
 
+
 # Behind nginx on this machine: trust its X-Forwarded-* headers.
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
 
