@@ -59,7 +59,9 @@ RAW_TEXT_ELEMENTS = {"script", "style", "textarea", "title"}  # their text is no
 # link there would take the keyboard somewhere invisible), and lists of other pages
 # (news, decisions, search results), whose excerpts are explained on the pages they
 # link to, and where extra links would be mixed up with the list's own.
-LEFT_ALONE_ATTRIBUTES = r"\bhidden\b|visually-hidden|aria-hidden|app-print-only|app-summary-list"
+LEFT_ALONE_ATTRIBUTES = (
+    r"\bhidden\b|visually-hidden|aria-hidden|app-print-only|app-summary-list|app-chart"
+)
 
 # Where a stretch of HTML that is never marked begins: a comment, an element above, or
 # an element with one of those attributes. Everything else (paragraphs, lists, <em>)

@@ -1,18 +1,20 @@
-"""The progress chart: stacked bars, one per priority, drawn on the server as SVG.
+"""The progress chart: stacked bars, one per priority, drawn on the server in HTML.
 
-The geometry is worked out here and drawn by templates/progress/chart.html, so the
-page needs no JavaScript, and the numbers drawn are the numbers in the table that
-follows the chart (a test checks that they agree).
+The geometry is worked out here and drawn by templates/progress/includes/chart.html,
+so the page needs no JavaScript, and the numbers drawn are the numbers in the table
+that follows the chart (a test checks that they agree).
+
+The words and numbers are HTML text at body size, so they keep their size on a phone,
+wrap, and follow the reader's text size (an SVG's text shrank with the SVG). Lengths
+are whole percentages, drawn by width classes (.app-chart__width-0 to -100 in
+_progress.scss): the Content-Security-Policy forbids inline styles.
 """
 
 from dataclasses import dataclass, field
 
-WIDTH = 640  # viewBox units; the SVG scales to the column
-LABEL_HEIGHT = 28
-BAR_HEIGHT = 30
-ROW_GAP = 16
-BAR_LENGTH = 520  # the longest bar; the rest of the row holds its total
-MIN_WIDTH_FOR_NUMBER = 30  # narrower segments show their number in the table only
+# A number is drawn inside its segment only when the segment is wide enough for it in
+# the reader's browser (a CSS container query), which depends on how many digits it has.
+MOST_DIGITS = 4
 
 
 @dataclass
@@ -20,83 +22,57 @@ class Segment:
     status: str
     label: str
     count: int
-    x: float
-    width: float
+    width: int  # percent of its bar
 
     @property
     def css(self):
         return self.status.replace("_", "-")
 
     @property
-    def shows_number(self):
-        return self.width >= MIN_WIDTH_FOR_NUMBER
-
-    @property
-    def middle(self):
-        return round(self.x + self.width / 2, 1)
+    def digits(self):
+        return min(len(str(self.count)), MOST_DIGITS)
 
 
 @dataclass
 class Bar:
     label: str
     total: int
-    y: float
+    length: int  # percent of the longest bar
     segments: list = field(default_factory=list)
-
-    @property
-    def label_y(self):
-        return self.y + 20
-
-    @property
-    def bar_y(self):
-        return self.y + LABEL_HEIGHT
-
-    @property
-    def text_y(self):
-        return self.bar_y + BAR_HEIGHT / 2 + 5
-
-    @property
-    def end_x(self):
-        return round(sum(segment.width for segment in self.segments) + 8, 1)
 
 
 @dataclass
 class Chart:
     bars: list
-    width: int = WIDTH
-    height: float = 0
-    bar_height: int = BAR_HEIGHT
 
 
-LABEL_LENGTH = 40
-
-
-def truncate(text):
-    return text if len(text) <= LABEL_LENGTH else text[: LABEL_LENGTH - 1].rstrip() + "…"
+def whole_percentages(parts, whole):
+    """Each part as a whole percentage of `whole`. Each boundary is rounded, not each
+    width, so the parts add up to exactly 100: a bar's segments never fall short of
+    its end or run past it."""
+    widths, done, edge = [], 0, 0
+    for part in parts:
+        done += part
+        next_edge = round(100 * done / whole)
+        widths.append(next_edge - edge)
+        edge = next_edge
+    return widths
 
 
 def stacked_bars(progress):
     """A bar per priority (its deliverables, split by status), to a common scale
     so that bars can be compared. `progress` is a list of PriorityProgress."""
     longest = max((row.total for row in progress), default=0) or 1
-    scale = BAR_LENGTH / longest
     bars = []
-    y = 0
     for row in progress:
         bar = Bar(
-            # Short enough to stay inside the chart when a phone shows its text larger.
-            label=truncate(f"Priority {row.priority.number}: {row.priority.short_title}"),
+            label=f"Priority {row.priority.number}: {row.priority.short_title}",
             total=row.total,
-            y=y,
+            length=round(100 * row.total / longest),
         )
-        x = 0.0
-        for count in row.counts:
-            if count.count:
-                width = round(count.count * scale, 1)
-                bar.segments.append(
-                    Segment(count.status, count.label, count.count, round(x, 1), width)
-                )
-                x += width
+        counts = [count for count in row.counts if count.count]
+        widths = whole_percentages([count.count for count in counts], row.total)
+        for count, width in zip(counts, widths, strict=True):
+            bar.segments.append(Segment(count.status, count.label, count.count, width))
         bars.append(bar)
-        y += LABEL_HEIGHT + BAR_HEIGHT + ROW_GAP
-    return Chart(bars=bars, height=max(y - ROW_GAP, 0))
+    return Chart(bars=bars)

@@ -3,6 +3,7 @@ priority pages' progress sections, and "You said, we did"."""
 
 import re
 from datetime import date, timedelta
+from html.parser import HTMLParser
 
 import pytest
 from django.contrib.auth.models import Group
@@ -171,19 +172,17 @@ def test_without_deliverables_progress_explains_instead_of_an_empty_chart(client
     assert response.status_code == 200
     assert "The plan's deliverables will be published here" in page
     assert "“defined deliverables”" in page
-    assert 'role="img"' not in response.content.decode()
+    assert 'class="app-chart' not in response.content.decode()
     assert "<table" not in response.content.decode()
 
 
 def chart_and_table(html):
-    """{priority index: {status: count}} as drawn in the SVG, and as given in the table."""
-    svg = html[
-        html.index('<svg class="app-chart__svg"') : html.index(
-            "</svg>", html.index("app-chart__svg")
-        )
-    ]
+    """{priority index: {status: count}} as drawn in the chart, and as given in the table."""
+    chart = html[html.index('<figure class="app-chart') : html.index("</figure>")]
     drawn = {}
-    for bar in re.findall(r'<g class="app-chart__bar" data-priority="(\d+)">(.*?)</g>', svg, re.S):
+    for bar in re.findall(
+        r'<li class="app-chart__row" data-priority="(\d+)">(.*?)</li>', chart, re.S
+    ):
         segments = re.findall(r'data-status="(\w+)" data-count="(\d+)"', bar[1])
         drawn[int(bar[0])] = {status: int(count) for status, count in segments}
     table_html = html[html.index('id="progress-table"') :]
@@ -216,7 +215,57 @@ def test_the_chart_and_its_table_give_the_same_numbers_as_the_data(client, prior
     }
     assert drawn == tabled == expected
     assert expected[4] == {"not_started": 1}
-    assert 'role="img"' in html and '<title id="progress-chart-title">' in html
+
+
+class SpokenText(HTMLParser):
+    """The text of some HTML, without what is aria-hidden."""
+
+    def __init__(self):
+        super().__init__()
+        self.hidden_depth = 0  # open elements inside an aria-hidden one, itself included
+        self.text = []
+
+    def handle_starttag(self, tag, attrs):
+        if self.hidden_depth or ("aria-hidden", "true") in attrs:
+            self.hidden_depth += 1
+
+    def handle_endtag(self, tag):
+        self.hidden_depth = max(self.hidden_depth - 1, 0)
+
+    def handle_data(self, data):
+        if not self.hidden_depth:
+            self.text.append(data)
+
+
+def spoken_text(html):
+    parser = SpokenText()
+    parser.feed(html)
+    return " ".join("".join(parser.text).split())
+
+
+def test_each_priority_s_label_and_total_are_text_in_the_chart_and_read_as_words(
+    client, priorities
+):
+    DeliverableFactory.create_batch(5, priority=priorities[0])
+    deliverable = DeliverableFactory(priority=priorities[1])
+    set_status(deliverable, DeliveryStatus.AT_RISK, date(2025, 1, 1))
+
+    html = client.get(reverse("progress:index")).content.decode()
+    chart = html[html.index('<figure class="app-chart') : html.index("</figure>")]
+    rows = re.findall(r'<li class="app-chart__row" data-priority="\d+">(.*?)</li>', chart, re.S)
+
+    assert "<svg" not in chart.replace('<svg class="app-status__icon"', "")  # icons of the key
+    assert len(rows) == len(priorities)
+    for priority, row in zip(priorities, rows, strict=True):
+        label = re.search(r'class="app-chart__label">(.*?)<', row).group(1)
+        assert label == f"Priority {priority.number}: {priority.short_title}"
+    totals = [re.search(r"data-total>(\d+)<", row).group(1) for row in rows]
+    assert totals == ["5", "1", "0", "0", "0", "0"]
+    # What a screen reader reads for each row (the drawn bar is hidden from it).
+    words = [spoken_text(row) for row in rows]
+    assert words[0] == f"Priority 1: {priorities[0].short_title}, 5 deliverables: 5 not started."
+    assert words[1] == f"Priority 2: {priorities[1].short_title}, 1 deliverable: 1 at risk."
+    assert words[2] == f"Priority 3: {priorities[2].short_title}, 0 deliverables."
 
 
 def test_progress_shows_what_changed_recently_and_what_is_due_next(client, priorities):
@@ -433,3 +482,60 @@ def test_with_the_real_content_progress_is_honest_that_nothing_is_published_yet(
     for priority in Priority.objects.all():
         page = text_of(client.get(priority.get_absolute_url()))
         assert "deliverables for this priority have not been published yet" in page
+
+
+CHART_TEXT = """() => [...document.querySelectorAll(
+    '.app-chart__label, .app-chart__total, .app-chart__number')]
+  .filter(element => element.getClientRects().length > 0)
+  .map(element => {
+    const box = element.getBoundingClientRect();
+    const segment = element.closest('.app-chart__segment')?.getBoundingClientRect();
+    return {
+      kind: element.className.split(' ')[0].replace('app-chart__', ''),
+      text: element.textContent.trim(),
+      size: parseFloat(getComputedStyle(element).fontSize),
+      inSvg: element.closest('svg') !== null,
+      left: box.left, right: box.right,
+      fitsSegment: !segment || (box.left >= segment.left && box.right <= segment.right),
+    };
+  })"""
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_on_a_phone_the_chart_s_words_and_numbers_stay_body_size_and_fit(
+    live_server, browser, priorities
+):
+    for n, priority in enumerate(priorities):
+        for status in DeliveryStatus.values[: n % 5 + 1]:
+            DeliverableFactory(priority=priority, starting_status=status)
+    DeliverableFactory.create_batch(
+        11, priority=priorities[0], starting_status=DeliveryStatus.ON_TRACK
+    )
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    try:
+        page = context.new_page()
+        page.goto(live_server.url + reverse("progress:index"))
+
+        text = page.evaluate(CHART_TEXT)
+        kinds = {item["kind"] for item in text}
+        assert kinds == {"label", "total", "number"}, "labels, totals and some numbers show"
+        assert [item for item in text if item["size"] < 16 or item["inSvg"]] == []
+        assert sum(item["kind"] == "label" for item in text) == len(priorities)
+        assert [item["text"] for item in text if item["kind"] == "number"].count("11") == 1
+        assert [item for item in text if not item["fitsSegment"]] == [], "a clipped number"
+
+        overflow = "document.documentElement.scrollWidth - window.innerWidth"
+        page.set_viewport_size({"width": 320, "height": 640})
+        assert page.evaluate(overflow) <= 0, "sideways scrolling at 320 px"
+        assert [item for item in page.evaluate(CHART_TEXT) if item["right"] > 320] == []
+
+        # Text at 200% (as a browser's font size setting does: GOV.UK sizes text in rem).
+        page.set_viewport_size({"width": 375, "height": 800})
+        page.evaluate("document.documentElement.style.fontSize = '200%'")
+        text = page.evaluate(CHART_TEXT)
+        assert min(item["size"] for item in text if item["kind"] != "number") >= 32
+        assert [item for item in text if item["right"] > 375 or item["left"] < 0] == []
+        assert [item for item in text if not item["fitsSegment"]] == [], "a clipped number"
+    finally:
+        context.close()
