@@ -18,7 +18,7 @@ from accessibility.models import AccessibilityStatement
 from easyread.models import EasyReadPoint, EasyReadVersion
 from easyread.pairings import CACHE_KEY
 from news.models import PressRelease
-from priorities.models import Priority
+from priorities.models import Priority, Strategy
 from strategy_site.models import PreviewLink
 from strategy_site.publishing import Status
 from tests.factories import (
@@ -27,6 +27,7 @@ from tests.factories import (
     EasyReadVersionFactory,
     PressReleaseFactory,
     PriorityFactory,
+    StrategyFactory,
 )
 from tests.html_page import Page
 from tests.test_admin import form_as_sent
@@ -138,6 +139,63 @@ def test_the_link_goes_when_the_version_is_deleted(public, db):
     version.delete()
 
     assert link_to(public.get(priority.get_absolute_url()), TO_EASY_READ) is None
+
+
+# Lists of pages: search results and the priority cards --------------------------------
+
+
+def test_a_search_result_with_an_easy_read_version_links_to_it(public, db):
+    priority = PriorityFactory(number=3, short_title="Timely planning", pledge="Plans on time")
+    version = EasyReadVersionFactory(page=priority)
+    PressReleaseFactory(title="Timely plans for every child")  # no Easy Read version
+
+    response = public.get(reverse("search"), {"q": "timely"})
+
+    page = Page.of(response)
+    assert len(page.find_all("li", **{"class": "app-summary-item"})) == 2
+    links = [link for link in page.find_all("a") if link.text.startswith("Easy Read version")]
+    assert [(link.text, link.attrs["href"]) for link in links] == [
+        ("Easy Read version of priority 3: Timely planning", version.get_absolute_url())
+    ]
+
+
+@pytest.mark.parametrize("address", ["/", "/priorities/"])
+def test_a_priority_card_links_to_its_published_easy_read_version_only(public, db, address):
+    strategy = StrategyFactory(status=Strategy.Status.CURRENT)  # the home page's strategy
+    with_version, with_draft, without = (
+        PriorityFactory(strategy=strategy, number=1, short_title="Families as partners"),
+        PriorityFactory(strategy=strategy, number=2, short_title="Right support"),
+        PriorityFactory(strategy=strategy, number=3, short_title="Timely planning"),
+    )
+    version = EasyReadVersionFactory(page=with_version)
+    EasyReadVersionFactory(page=with_draft, status=Status.DRAFT, published_at=None)
+
+    response = public.get(address)
+
+    assert link_to(response, "Easy Read version of priority 1: Families as partners") == (
+        version.get_absolute_url()
+    )
+    text = Page.of(response).text
+    assert "Easy Read version of priority 2" not in text
+    assert "Easy Read version of priority 3" not in text
+    assert without.short_title in text
+
+
+def test_easy_read_links_on_a_list_cost_no_query_while_the_pairings_are_cached(public, db):
+    strategy = StrategyFactory(status=Strategy.Status.CURRENT)
+    priorities = [PriorityFactory(strategy=strategy, number=n) for n in range(1, 7)]
+    public.get("/priorities/")  # the pairings are read and cached
+    with CaptureQueriesContext(connection) as without_versions:
+        public.get("/priorities/")
+    for priority in priorities:
+        EasyReadVersionFactory(page=priority)
+    public.get("/priorities/")
+
+    with CaptureQueriesContext(connection) as with_versions:
+        response = public.get("/priorities/")
+
+    assert response.content.decode().count("Easy Read version") == 6
+    assert len(with_versions) == len(without_versions)
 
 
 # Drafts --------------------------------------------------------------------------------

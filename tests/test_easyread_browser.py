@@ -67,3 +67,19 @@ def test_pictures_sit_left_of_their_words_on_wide_screens_and_above_them_on_phon
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
     assert axe_violations(page) == []
     context.close()
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_the_easy_read_link_on_a_priority_card_opens_the_easy_read_version(
+    browser, live_server, width
+):
+    """The card's title link is stretched over the whole card; the Easy Read link must
+    sit above it, or a click on it would open the standard page instead."""
+    cache.clear()
+    version = EasyReadVersionFactory(page__strategy__status="current")
+
+    context, page = open_at(browser, live_server, "/priorities/", width)
+    page.locator(".app-priority-list__easy-read a").first.click()
+    page.wait_for_url(live_server.url + version.get_absolute_url())
+    context.close()
+    cache.clear()

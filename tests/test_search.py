@@ -35,11 +35,12 @@ def search_page(client, query, **params):
 
 
 def result_links(page):
-    """The address of each result, best first."""
+    """The address of each result (its heading's link), best first."""
     return [
         a.attrs["href"]
         for a in page.find_all("a")
         if any(parent.attrs.get("class") == "app-summary-item" for parent in a.parents)
+        and a.parents[-1].tag == "h2"
     ]
 
 

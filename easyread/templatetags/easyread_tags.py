@@ -35,3 +35,16 @@ def paired_page(context):
         if page_type is not None and has_published_easy_read(page, page_type):
             return PairedPage(url=page_type.easy_read_url(page), to_easy_read=True)
     return None
+
+
+@register.simple_tag
+def easy_read_address(page):
+    """The address of `page`'s published Easy Read version, or "" if it has none.
+
+    For lists of pages (search results, the priority cards): from the cached list
+    of pairings, so a list of any length costs no query while the cache is warm.
+    """
+    page_type = page_type_of(page)
+    if page_type is not None and has_published_easy_read(page, page_type):
+        return page_type.easy_read_url(page)
+    return ""
