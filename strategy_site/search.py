@@ -9,12 +9,11 @@ and given snippets.
 
 - On PostgreSQL: full-text search with the English configuration (so "priorities"
   finds "priority"), words in a title (weight A) outranking a standfirst or summary
-  (B) and the body (C), ranked by `SearchRank`, snippets by `SearchHeadline`. The
-  press releases, decisions and quotes are matched against their stored `search_vector`
-  columns (kept by triggers, GIN-indexed: news/migrations/0005_stored_search_vectors.py),
-  so no row's text is turned into a vector at search time; the six priorities use the
-  expression of priorities/migrations/0002_search_index.py's GIN index. Change a
-  vector's fields here and there together.
+  (B) and the body (C), ranked by `ts_rank`, snippets by `SearchHeadline`. The
+  priorities, press releases, decisions and quotes are matched against their stored
+  `search_vector` columns (kept by triggers, GIN-indexed: news/migrations/0005 and
+  priorities/migrations/0003, `_stored_search_vectors.py`), so no row's text is turned
+  into a vector at search time. Change a vector's fields here and there together.
 - On SQLite (development): every word must appear somewhere (case-insensitive, with
   a crude English stemmer), ranked by where each word matched, title first.
 
@@ -33,7 +32,7 @@ from html import unescape
 from operator import add, and_, or_
 
 from django.contrib.postgres.aggregates import StringAgg
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchHeadline, SearchQuery
 from django.db import connection, models
 from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.expressions import RawSQL
@@ -52,7 +51,7 @@ CONFIG = "english"
 # Private-use characters: no one types them, so they can only be our markers.
 START, STOP = "\ue000", "\ue001"
 # What a word found only in the body (or a quote) adds to the rank on PostgreSQL: what
-# SearchRank gives one word in a C-weighted field (see heading_vector).
+# ts_rank gives one word in a C-weighted field (see stored_heading_rank).
 BODY_RANK = 0.1
 
 # Characters that never belong in a search: control characters (NUL included, which
@@ -162,8 +161,6 @@ class Source:
     summary: tuple[str, ...]  # weight B
     body: tuple[str, ...]  # weight C
     dated: bool = True
-    # Has a stored, trigger-maintained `search_vector` column on PostgreSQL.
-    stored_vector: bool = True
     # What templates/search.html shows of a result (and get_absolute_url reads).
     shown: tuple[str, ...] = ("title", "slug", "published_at")
 
@@ -179,6 +176,11 @@ class Source:
     def snippet_fields(self):
         return self.summary + self.body
 
+    @property
+    def newest_first(self):
+        """Its order among matches of equal rank (undated priorities: by pk)."""
+        return ("-published_at", "pk") if self.dated else ("pk",)
+
 
 PRIORITIES = Source(
     "priority",
@@ -187,7 +189,6 @@ PRIORITIES = Source(
     ("pledge",),
     ("body",),
     dated=False,
-    stored_vector=False,
     shown=("number", "short_title", "slug"),
 )
 PRESS_RELEASES = Source("press_release", PressRelease, ("title",), ("standfirst",), ("body",))
@@ -200,7 +201,6 @@ DECISIONS = Source(
     shown=("title", "slug", "meeting_body", "meeting_date"),
 )
 SOURCES = {source.kind: source for source in (PRIORITIES, PRESS_RELEASES, DECISIONS)}
-STORED = [kind for kind, source in SOURCES.items() if source.stored_vector]
 QUOTE_FIELDS = ("text", "speaker")  # searched as part of their press release, weight C
 
 
@@ -223,35 +223,11 @@ def results_in_order(matches, objects_by_kind, snippet):
 # PostgreSQL ---------------------------------------------------------------------------
 
 
-def weighted_vector(source):
-    """The expression of the source's GIN index (see the module docstring)."""
-    return reduce(
-        add,
-        (
-            SearchVector(*fields, weight=weight, config=CONFIG)
-            for fields, weight in ((source.title, "A"), (source.summary, "B"), (source.body, "C"))
-        ),
-    )
-
-
-def heading_vector(source):
-    """The title (A) and standfirst or summary (B) alone: what ranking reads.
-
-    Ranking over the whole weighted vector would make PostgreSQL rebuild it from the
-    text of every match (the index finds matches but does not store vectors): about a
-    second for 2,000 matches among 5,000 press releases. These short fields cost
-    almost nothing, and a match found only in the body gets BODY_RANK, so body-only
-    matches come after the others, newest first.
-    """
-    return SearchVector(*source.title, weight="A", config=CONFIG) + SearchVector(
-        *source.summary, weight="B", config=CONFIG
-    )
-
-
 def epoch_seconds(source):
     """Its publication time as seconds since the epoch (NULL for undated priorities)."""
     if not source.dated:
-        return Value(None, output_field=models.FloatField())
+        # Typed: an untyped NULL in a part with its own LIMIT would be taken as text.
+        return RawSQL("NULL::float8", (), output_field=models.FloatField())
     table = connection.ops.quote_name(source.model._meta.db_table)
     return RawSQL(
         f"extract(epoch from {table}.published_at)::float8", (), output_field=models.FloatField()
@@ -259,7 +235,15 @@ def epoch_seconds(source):
 
 
 def stored_heading_rank(model, query):
-    """SearchRank(heading_vector(source)) from the stored `search_heading` column."""
+    """ts_rank of the stored `search_heading` column, plus BODY_RANK.
+
+    The heading is the title (A) and the standfirst, summary or pledge (B) alone.
+    Ranking by the whole vector would read every match's long one (built from the
+    text at search time, before the vectors were stored: about a second for 2,000
+    matches among 5,000 press releases). These short vectors cost almost nothing, and
+    a match found only in the body gets BODY_RANK, so body-only matches come after the
+    others, newest first.
+    """
     table = connection.ops.quote_name(model._meta.db_table)
     return RawSQL(
         f"ts_rank({table}.search_heading, websearch_to_tsquery(%s::regconfig, %s)) + %s",
@@ -344,18 +328,6 @@ def bound(params, query, pks=None):
     return [value(param) for param in params]
 
 
-def priority_matches():
-    # Six priorities, matched through the expression of their GIN index. (websearch
-    # syntax never raises: "quoted phrases", or, -excluded words.)
-    query = SearchQuery(QUERY_TEXT, search_type="websearch", config=CONFIG)
-    return (
-        PRIORITIES.public()
-        .annotate(search=weighted_vector(PRIORITIES))
-        .filter(search=query)
-        .annotate(rank=SearchRank(heading_vector(PRIORITIES), query) + BODY_RANK)
-    )
-
-
 def stored_matches(source, excludes):
     """The source's matches in two parts: with one of the query's words in the heading,
     and without (see PostgresSearch)."""
@@ -389,8 +361,10 @@ def match_keys(rows, source):
 def counting_sql(excludes):
     """Counts the matches up to a LIMIT parameter: those with a word in the heading
     first, as they are the cheapest to find (no whole vector read for most)."""
-    headed, rest = zip(*(stored_matches(SOURCES[kind], excludes) for kind in STORED), strict=True)
-    parts = [priority_matches(), *headed, *rest]
+    headed, rest = zip(
+        *(stored_matches(source, excludes) for source in SOURCES.values()), strict=True
+    )
+    parts = [*headed, *rest]
     sql, params = union_all([part.order_by().values("pk") for part in parts])
     return f"SELECT count(*) FROM ({sql} LIMIT %s) AS counted", params  # noqa: S608 - ours
 
@@ -398,14 +372,13 @@ def counting_sql(excludes):
 @lru_cache(maxsize=256)
 def ranking_sql(excludes, stop):
     """The matches from OFFSET to LIMIT (parameters), `stop` at most, best first."""
-    parts = [match_keys(priority_matches(), PRIORITIES)]
-    for kind in STORED:
-        source = SOURCES[kind]
+    parts = []
+    for source in SOURCES.values():
         headed, rest = stored_matches(source, excludes)
         parts.append(match_keys(headed, source))
         # Without a word in the heading, each ranks exactly BODY_RANK: the newest
-        # `stop` of them are enough.
-        parts.append(match_keys(rest, source).order_by("-published_at", "pk")[:stop])
+        # `stop` of them (the first by pk, for undated priorities) are enough.
+        parts.append(match_keys(rest, source).order_by(*source.newest_first)[:stop])
     sql, params = union_all(parts)
     # Best first; among equals, newest first (priorities, undated, after dated items),
     # then by pk and kind (as the matches were listed before).
