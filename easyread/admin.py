@@ -82,7 +82,12 @@ class EasyReadPointInline(admin.StackedInline):
     model = EasyReadPoint
     extra = 0
     min_num = 1
-    fields = ["text", ("image", "image_alt"), "order"]
+    fields = [
+        "text",
+        ("image", "image_alt"),
+        ("image_shows_people", "image_consent_recorded"),
+        "order",
+    ]
 
 
 class PageTypeFilter(admin.SimpleListFilter):

@@ -26,7 +26,7 @@ from accessibility.models import AccessibilityStatement
 from news.models import CabinetDecision, PressRelease
 from priorities.models import Priority
 from strategy_site import images
-from strategy_site.publishing import Publishable, PublishableQuerySet
+from strategy_site.publishing import Publishable, PublishableQuerySet, Status
 
 
 @dataclass(frozen=True)
@@ -201,7 +201,7 @@ class EasyReadVersion(Publishable):
         return None
 
 
-class EasyReadPoint(models.Model):
+class EasyReadPoint(images.HasPicture):
     """One idea of an Easy Read page, in a few short lines, with an optional picture."""
 
     version = models.ForeignKey(EasyReadVersion, on_delete=models.CASCADE, related_name="points")
@@ -232,6 +232,17 @@ class EasyReadPoint(models.Model):
         blank=True,
         help_text="Required with a picture: say what it shows, for people who cannot see it.",
     )
+    image_shows_people = models.BooleanField(
+        "the picture shows people",
+        default=True,
+        help_text="Untick only if nobody can be recognised in the picture.",
+    )
+    image_consent_recorded = models.BooleanField(
+        "consent recorded for everyone in the picture",
+        default=False,
+        help_text="Needed before a picture of people can be published. "
+        "These may be pictures of children: for a child, a parent or carer gives consent.",
+    )
     image_renditions = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
@@ -248,17 +259,6 @@ class EasyReadPoint(models.Model):
     def __str__(self):
         return self.text.splitlines()[0][:60] if self.text else "Point"
 
-    def save(self, *args, **kwargs):
-        # As for press release photos: only a newly chosen picture is cleaned and resized.
-        stored_name = self._stored_picture_name()
-        if self.image and self.image.name != stored_name:
-            clean = images.clean_copy(self.image)
-            self.image.save(clean.name, clean, save=False)
-            self.image_renditions = images.make_renditions(self.image.name)
-        elif not self.image:
-            self.image_renditions = {}
-        super().save(*args, **kwargs)
-
     def clean(self):
         super().clean()
         if self.image and not self.image_alt.strip():
@@ -270,23 +270,22 @@ class EasyReadPoint(models.Model):
                 }
             )
 
-    def _stored_picture_name(self):
-        if self.pk is None:
-            return ""
-        stored = type(self)._default_manager.filter(pk=self.pk).values_list("image", flat=True)
-        return stored.first() or ""
+    def picture_goes_public(self):
+        # Its version is the one being saved with it, as the editor has just set it:
+        # publishing a version checks every point's picture, before anything is saved.
+        try:
+            return self.version.status == Status.PUBLISHED
+        except EasyReadVersion.DoesNotExist:
+            return False  # not part of a version yet
+
+    def missing_consent_message(self):
+        return (
+            f"The picture beside “{self}” shows people. Record consent from everyone in it "
+            "(for a child, from a parent or carer) and tick this box before publishing. "
+            "If nobody can be recognised, untick “the picture shows people”."
+        )
 
     @property
     def lines(self):
         """One idea per line, as the editor typed them; blank lines dropped."""
         return [line.strip() for line in self.text.splitlines() if line.strip()]
-
-    @cached_property
-    def picture(self):
-        return images.picture(
-            self.image,
-            self.image_renditions,
-            alt=self.image_alt,
-            width=self.image_width,
-            height=self.image_height,
-        )

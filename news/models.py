@@ -1,8 +1,6 @@
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.dateformat import format as date_format
-from django.utils.functional import cached_property
 from markdownx.models import MarkdownxField
 
 from priorities.models import Priority, Strategy
@@ -15,7 +13,7 @@ SLUG_HELP = (
 )
 
 
-class PressRelease(SlugFromTitle, Publishable):
+class PressRelease(images.HasPicture, SlugFromTitle, Publishable):
     title = models.CharField("headline", max_length=200)
     slug = models.SlugField(max_length=120, unique=True, help_text=SLUG_HELP)
     standfirst = models.TextField(
@@ -105,51 +103,19 @@ class PressRelease(SlugFromTitle, Publishable):
     def get_absolute_url(self):
         return reverse("news:detail", kwargs={"slug": self.slug})
 
-    def clean(self):
-        super().clean()
-        if (
-            self.image
-            and self.image_shows_people
-            and not self.image_consent_recorded
-            and self.status == Status.PUBLISHED
-        ):
-            raise ValidationError(
-                {
-                    "image_consent_recorded": "Record consent from everyone in the photo "
-                    "(for a child, from a parent or carer) and tick this box before "
-                    "publishing. If nobody can be recognised, untick “the photo shows people”."
-                }
-            )
+    def picture_goes_public(self):
+        return self.status == Status.PUBLISHED
 
-    def save(self, *args, **kwargs):
-        # Only a newly chosen photo is cleaned and resized; an unchanged one costs
-        # one small query. Replaced photos stay in storage (under unguessable names,
-        # linked from nowhere) so that restoring an earlier version brings them back.
-        stored_name = self._stored_photo_name()
-        if self.image and self.image.name != stored_name:
-            clean = images.clean_copy(self.image)
-            self.image.save(clean.name, clean, save=False)
-            self.image_renditions = images.make_renditions(self.image.name)
-        elif not self.image:
-            self.image_renditions = {}
-        super().save(*args, **kwargs)
-
-    def _stored_photo_name(self):
-        if self.pk is None:
-            return ""
-        stored = type(self)._default_manager.filter(pk=self.pk).values_list("image", flat=True)
-        return stored.first() or ""
-
-    @cached_property
-    def picture(self):
-        """The photo as pages show it (see templates/includes/picture.html)."""
-        return images.picture(
-            self.image,
-            self.image_renditions,
-            alt="" if self.image_is_decorative else self.image_alt,
-            width=self.image_width,
-            height=self.image_height,
+    def missing_consent_message(self):
+        return (
+            "Record consent from everyone in the photo (for a child, from a parent or carer) "
+            "and tick this box before publishing. If nobody can be recognised, untick "
+            "“the photo shows people”."
         )
+
+    @property
+    def picture_alt(self):
+        return "" if self.image_is_decorative else self.image_alt
 
 
 class Quote(models.Model):

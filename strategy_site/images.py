@@ -16,6 +16,9 @@ so no metadata survives.
 
 Renditions: copies at a few widths, in WebP and a JPEG (or PNG) fallback, so
 browsers download only what the screen needs.
+
+Models with a picture (HasPicture) share the saving and the consent rule: a
+picture that shows people is not published until the editor records consent.
 """
 
 import posixpath
@@ -31,6 +34,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import models
 from django.db.models.fields.files import FieldFile
+from django.utils.functional import cached_property
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 # Pillow names what it found; MPO is how it names a JPEG from a phone or camera
@@ -291,3 +295,75 @@ def picture(image, renditions, *, alt, width=None, height=None):
         srcset=srcset(renditions["fallback"]),
         webp_srcset=srcset(renditions["webp"]),
     )
+
+
+# Models with a picture --------------------------------------------------------------
+
+
+class HasPicture(models.Model):
+    """What a model with one uploaded picture does with it: a press release's photo,
+    an Easy Read point's picture.
+
+    Only the behaviour is shared. Each model declares its own fields, so that editors
+    read its own words ("photo", "picture") and the shared code changes no database
+    table: `image` (our ImageField, with width_field="image_width" and
+    height_field="image_height"), `image_width`, `image_height`, `image_alt`,
+    `image_renditions`, `image_shows_people` and `image_consent_recorded`.
+
+    Each model also says when its picture goes public (`picture_goes_public`) and
+    what an editor is told when consent is missing (`missing_consent_message`).
+    """
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        # Only a newly chosen picture is cleaned and resized; an unchanged one costs
+        # one small query. Replaced pictures stay in storage (under unguessable names,
+        # linked from nowhere) so that restoring an earlier version brings them back.
+        if self.image and self.image.name != self._stored_picture_name():
+            clean = clean_copy(self.image)
+            self.image.save(clean.name, clean, save=False)
+            self.image_renditions = make_renditions(self.image.name)
+        elif not self.image:
+            self.image_renditions = {}
+        super().save(*args, **kwargs)
+
+    def _stored_picture_name(self):
+        if self.pk is None:
+            return ""
+        stored = type(self)._default_manager.filter(pk=self.pk).values_list("image", flat=True)
+        return stored.first() or ""
+
+    def clean(self):
+        super().clean()
+        # These may be pictures of children: one that shows people is never public
+        # without consent. Drafts may be saved before consent is in, as work goes on.
+        if self.picture_needs_consent and self.picture_goes_public():
+            raise ValidationError({"image_consent_recorded": self.missing_consent_message()})
+
+    @property
+    def picture_needs_consent(self):
+        return bool(self.image) and self.image_shows_people and not self.image_consent_recorded
+
+    def picture_goes_public(self):
+        """True when saving this would publish the picture (now or at a scheduled time)."""
+        raise NotImplementedError
+
+    def missing_consent_message(self):
+        raise NotImplementedError
+
+    @property
+    def picture_alt(self):
+        return self.image_alt
+
+    @cached_property
+    def picture(self):
+        """The picture as pages show it (see templates/includes/picture.html)."""
+        return picture(
+            self.image,
+            self.image_renditions,
+            alt=self.picture_alt,
+            width=self.image_width,
+            height=self.image_height,
+        )

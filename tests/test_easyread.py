@@ -508,3 +508,107 @@ def test_editors_can_list_only_one_type_of_page(staff_client, db):
     assert "About some news" in listing.text
     assert "About a priority" not in listing.text
     assert "Press release" in listing.text  # the filter speaks the editors' words
+
+
+# Pictures of people --------------------------------------------------------------------
+
+CONSENT_MESSAGE = (
+    "The picture beside “We will listen to you.” shows people. Record consent from everyone "
+    "in it (for a child, from a parent or carer) and tick this box before publishing."
+)
+
+
+def draft_with_a_picture_of_people(client):
+    """An editor saves a draft whose point has a picture of people, consent not yet in."""
+    data = add_form(
+        PriorityFactory(),
+        image=png(),
+        image_alt="A parent and a teacher talking",
+        image_shows_people="on",
+    )
+    response = client.post(reverse("admin:easyread_easyreadversion_add"), data)
+    assert response.status_code == 302, Page.of(response).text
+    version = EasyReadVersion.objects.get()
+    return version, reverse("admin:easyread_easyreadversion_change", args=[version.pk])
+
+
+def test_a_draft_with_a_picture_of_people_saves_before_consent_is_recorded(
+    publisher_client, db, media_root
+):
+    version, _ = draft_with_a_picture_of_people(publisher_client)
+
+    [point] = version.points.all()
+    assert point.image and point.image_shows_people and not point.image_consent_recorded
+    assert version.status == Status.DRAFT
+
+
+def test_a_picture_of_people_cannot_be_published_without_consent(
+    publisher_client, public, db, media_root
+):
+    version, change_url = draft_with_a_picture_of_people(publisher_client)
+    data = form_data(publisher_client, change_url, status=Status.PUBLISHED, title="A new title")
+
+    response = publisher_client.post(change_url, data)
+
+    assert response.status_code == 200
+    assert CONSENT_MESSAGE in Page.of(response).text
+    version.refresh_from_db()
+    assert version.status == Status.DRAFT  # nothing of the refused save was kept
+    assert version.title == "Families as true partners"
+    assert public.get(version.get_absolute_url()).status_code == 404
+
+
+def test_recording_consent_lets_a_picture_of_people_be_published(
+    publisher_client, public, db, media_root
+):
+    version, change_url = draft_with_a_picture_of_people(publisher_client)
+    data = form_data(
+        publisher_client,
+        change_url,
+        status=Status.PUBLISHED,
+        **{"points-0-image_consent_recorded": "on"},
+    )
+
+    response = publisher_client.post(change_url, data)
+
+    assert response.status_code == 302, Page.of(response).text
+    page = Page.of(public.get(version.get_absolute_url()))
+    assert page.find_all("img", alt="A parent and a teacher talking")
+
+
+def test_a_picture_that_shows_nobody_needs_no_consent(publisher_client, public, db, media_root):
+    data = add_form(PriorityFactory(), image=png(), image_alt="A green tick")
+    data["status"] = Status.PUBLISHED  # "the picture shows people" left unticked
+
+    response = publisher_client.post(reverse("admin:easyread_easyreadversion_add"), data)
+
+    assert response.status_code == 302, Page.of(response).text
+    version = EasyReadVersion.objects.get()
+    assert Page.of(public.get(version.get_absolute_url())).find_all("img", alt="A green tick")
+
+
+def test_a_published_version_cannot_gain_a_picture_of_people_without_consent(
+    publisher_client, db, media_root
+):
+    version = EasyReadVersionFactory(title="Plan")
+    EasyReadPointFactory(version=version, text="We will listen to you.")
+    change_url = reverse("admin:easyread_easyreadversion_change", args=[version.pk])
+    data = form_data(publisher_client, change_url)
+    data["points-0-image"] = [png()]
+    data["points-0-image_alt"] = ["A parent and a teacher talking"]
+    data["points-0-image_shows_people"] = ["on"]
+
+    response = publisher_client.post(change_url, data)
+
+    assert response.status_code == 200
+    assert CONSENT_MESSAGE in Page.of(response).text
+    assert not version.points.get().image
+
+
+def test_the_point_form_offers_the_consent_boxes_beside_the_picture(staff_client, db):
+    page = Page.of(staff_client.get(reverse("admin:easyread_easyreadversion_add")))
+
+    assert "The picture shows people" in page.text
+    assert "Untick only if nobody can be recognised in the picture." in page.text
+    assert "Consent recorded for everyone in the picture" in page.text
+    assert "Needed before a picture of people can be published." in page.text
