@@ -15,6 +15,7 @@ from django.utils import timezone
 from PIL import Image
 
 from accessibility.models import AccessibilityStatement
+from easyread import pairings
 from easyread.models import EasyReadPoint, EasyReadVersion
 from easyread.pairings import CACHE_KEY
 from news.models import PressRelease
@@ -457,6 +458,32 @@ def test_the_link_costs_no_query_on_a_warm_cache(public, db):
     assert link_to(public.get(paired.get_absolute_url()), TO_EASY_READ)
     assert len(with_link) == len(queries_for(public, unpaired.get_absolute_url()))
     assert not [sql for sql in with_link if "easyread" in sql]
+
+
+@pytest.mark.parametrize("address", ["/", "/priorities/", "/search/?q=priority+title"])
+def test_a_list_reads_the_cached_pairings_once_however_many_links_it_shows(
+    public, db, monkeypatch, address
+):
+    # Each read from a shared cache is a round trip to Redis: once per page, not per link.
+    strategy = StrategyFactory(status=Strategy.Status.CURRENT)
+    for number in range(1, 7):
+        EasyReadVersionFactory(page=PriorityFactory(strategy=strategy, number=number))
+    reads = []
+
+    class CountingCache:
+        def get(self, key, *args, **kwargs):
+            reads.append(key)
+            return cache.get(key, *args, **kwargs)
+
+        def __getattr__(self, name):
+            return getattr(cache, name)
+
+    monkeypatch.setattr(pairings, "cache", CountingCache())
+
+    response = public.get(address)
+
+    assert Page.of(response).text.count("Easy Read version of priority") == 6
+    assert reads.count(CACHE_KEY) == 1
 
 
 def test_the_list_of_pairings_is_read_once_then_cached(public, db):

@@ -32,19 +32,22 @@ def paired_page(context):
     for name in PAGE_CONTEXT_NAMES:
         page = context.get(name)
         page_type = page_type_of(page)
-        if page_type is not None and has_published_easy_read(page, page_type):
+        if page_type is not None and has_published_easy_read(
+            page, page_type, context.get("request")
+        ):
             return PairedPage(url=page_type.easy_read_url(page), to_easy_read=True)
     return None
 
 
-@register.simple_tag
-def easy_read_address(page):
+@register.simple_tag(takes_context=True)
+def easy_read_address(context, page):
     """The address of `page`'s published Easy Read version, or "" if it has none.
 
     For lists of pages (search results, the priority cards): from the cached list
-    of pairings, so a list of any length costs no query while the cache is warm.
+    of pairings, read once per request, so a list of any length costs no query
+    while the cache is warm and one cache read.
     """
     page_type = page_type_of(page)
-    if page_type is not None and has_published_easy_read(page, page_type):
+    if page_type is not None and has_published_easy_read(page, page_type, context.get("request")):
         return page_type.easy_read_url(page)
     return ""
