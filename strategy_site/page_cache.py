@@ -67,6 +67,7 @@ import select
 import threading
 import time
 import uuid
+import weakref
 from collections import OrderedDict
 from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -141,6 +142,10 @@ def changes_channel():
     return cache.make_key(CHANGES_CHANNEL)
 
 
+# Every LocalCopies of this process (one per PageCache: one in production).
+_local_copies = weakref.WeakSet()
+
+
 def content_changed():
     """Every stored page is out of date from now on, on every server sharing the cache."""
     try:
@@ -150,6 +155,10 @@ def content_changed():
             client.publish(changes_channel(), b"changed")
     except Exception:  # the cache is down: nothing can be served from it either
         logger.exception("Page cache: could not replace the content version")
+    # This process's own copies are out of date at once: its notice comes back through
+    # Redis too, but may still be on its way when this process's next request arrives.
+    for copies in list(_local_copies):
+        copies.distrust()
 
 
 def current_version():
@@ -363,6 +372,13 @@ class LocalCopies:
     Redis to confirm, before it reads the version, so no change after that read can
     go unheard. A broken subscription means asking Redis every time, as without it.
     Only with Redis: the per-process memory cache needs none of this.
+
+    A change made in this process distrusts its copies at once (content_changed), so
+    its next request never waits on its own notice. Another server hears of a change
+    when the notice reaches its socket: Redis writes it in the same pass of its event
+    loop as its reply to the publisher, so usually within microseconds of the save
+    (longer only when Redis is starved of CPU); a request arriving inside that window
+    is, in effect, concurrent with the save.
     """
 
     def __init__(self, size):
@@ -374,6 +390,7 @@ class LocalCopies:
         self.pid = None
         self.version = None
         self.notices = 0  # notices read so far: a version read before one is not trusted
+        _local_copies.add(self)
 
     def subscribed(self):
         return self.pubsub is not None and self.pid == os.getpid()
@@ -396,6 +413,12 @@ class LocalCopies:
             logger.warning("Page cache: the change channel failed; asking Redis again")
             self.forget()
         return self.version
+
+    def distrust(self):
+        """A change made by this process: as if its notice had been read already."""
+        with self.lock:
+            self.version = None
+            self.notices += 1
 
     def notices_waiting(self):
         """Whether the subscription's socket has anything to read: a select() with no

@@ -11,6 +11,7 @@ import secrets
 import socket
 import subprocess
 import sys
+import time
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
@@ -29,8 +30,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from priorities.models import Strategy
+from strategy_site import page_cache
 from strategy_site.models import PreviewLink
-from strategy_site.page_cache import PageCache, content_changed
+from strategy_site.page_cache import PageCache
 from strategy_site.publishing import Status
 from strategy_site.settings import cache_config
 from tests.factories import PressReleaseFactory, PriorityFactory, StrategyFactory
@@ -257,10 +259,37 @@ def test_with_redis_a_repeat_hit_is_served_from_the_process_own_copy(
     _, from_cache = site.served_from_cache(reverse("home"))
     assert from_cache and round_trips == []
 
-    content_changed()  # as another server would, on a save
+    another_server_changes_content(site)
     response, from_cache = site.served_from_cache(reverse("home"))
     assert not from_cache and len(round_trips) == 1  # heard of the change: asked Redis
     assert response.status_code == 200
+
+
+def another_server_changes_content(site):
+    """What content_changed() does on another server (a new version, a notice), then
+    waiting, up to two seconds, for the notice to reach this process's subscription."""
+    caches["default"].set(page_cache.VERSION_KEY, "another-servers-version", timeout=None)
+    page_cache.redis_client().publish(page_cache.changes_channel(), b"changed")
+    deadline = time.monotonic() + 2
+    while not site.application.local.notices_waiting() and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
+def test_with_redis_a_change_made_here_is_never_served_stale_while_its_notice_travels(
+    redis_site, content, monkeypatch
+):
+    site = redis_site
+    site.get(reverse("home"))
+    assert site.served_from_cache(reverse("home"))[1]
+    # The notice of this process's own change has not come back from Redis yet.
+    monkeypatch.setattr(page_cache.LocalCopies, "notices_waiting", lambda self: False)
+
+    content["priority"].short_title = "Help for families sooner"
+    content["priority"].save()
+    response, from_cache = site.served_from_cache(reverse("home"))
+
+    assert not from_cache
+    assert "Help for families sooner" in response.text
 
 
 def test_a_cached_page_answers_if_none_match_with_304_and_no_body(site, content):
