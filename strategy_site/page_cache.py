@@ -407,8 +407,7 @@ class LocalCopies:
             if self.notices_waiting():
                 while (notice := self.pubsub.get_message(timeout=0)) is not None:
                     if notice["type"] == "message":
-                        self.version = None
-                        self.notices += 1
+                        self._changed()
         except Exception:
             logger.warning("Page cache: the change channel failed; asking Redis again")
             self.forget()
@@ -417,8 +416,13 @@ class LocalCopies:
     def distrust(self):
         """A change made by this process: as if its notice had been read already."""
         with self.lock:
-            self.version = None
-            self.notices += 1
+            self._changed()
+
+    def _changed(self):
+        """A change was heard of (the lock held): the known version is no longer trusted,
+        nor one being read from Redis meanwhile (see `learned`)."""
+        self.version = None
+        self.notices += 1
 
     def notices_waiting(self):
         """Whether the subscription's socket has anything to read: a select() with no

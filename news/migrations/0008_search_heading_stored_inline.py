@@ -9,8 +9,8 @@ benchmark's 1,001 decisions, reading every heading touched 1,229 pages instead o
 
 Storage MAIN asks PostgreSQL to compress the heading but move it out of the row only
 when nothing else can go: the long text and the whole-text vector go first. Reading
-every heading then touches 454 pages, and the 18 searches of the benchmark rank in
-154-160 ms instead of 195-206 ms (their count queries 80-85 ms instead of 87-93).
+every heading then touches 457 pages, and the 18 searches of the benchmark rank in
+139-160 ms instead of 195-206 ms (their count queries 72-85 ms instead of 87-93).
 
 The cost falls on a row whose heading alone is longer than about 2 KB (a summary of
 some 250 words): PostgreSQL then moves every other long-enough field out instead,
