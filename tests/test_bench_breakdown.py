@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
 
+from bench.breakdown.urls import page_sql
 from tests.factories import PressReleaseFactory, PriorityFactory, QuoteFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("bench.breakdown.urls")]
@@ -44,3 +45,23 @@ def test_each_part_answers_and_the_site_is_still_there(client):
     layout = client.get("/breakdown/layout").content.decode()
     assert "app-header__site-name" in layout and "govuk-footer" in layout
     assert client.get(f"/news/{item.slug}/").status_code == 200
+
+
+@override_settings(PAGE_CACHE_ENABLED=False)
+def test_the_bare_cursor_parts_send_the_pages_own_sql_without_the_orm(client):
+    """`/breakdown/six-sql/` is the page's database work minus the ORM: the same six
+    statements, found by the same rows."""
+    page_sql.cache_clear()  # captured per slug and process; each test has its own rows
+    item = PressReleaseFactory(priorities=[PriorityFactory()])
+    QuoteFactory(press_release=item)
+    PressReleaseFactory(priorities=list(item.priorities.all()))  # a related item
+
+    _, page_tables = queries_of(client, f"/news/{item.slug}/")
+    response, bare_tables = queries_of(client, f"/breakdown/six-sql/{item.slug}")
+    # the item, its quote, its priority and the related press release; no change notes
+    assert response.content == b"4 rows"
+    assert bare_tables == page_tables
+
+    response, one_table = queries_of(client, f"/breakdown/one-sql/{item.slug}")
+    assert response.content == b"1 rows"
+    assert one_table == page_tables[:1]

@@ -6,13 +6,19 @@ with wrk like the benchmark's targets, they show where an uncached page's time g
     /breakdown/hello                 the site's middleware, a one-line answer
     /breakdown/one-query/<slug>      the same, plus the one query that finds the item
     /breakdown/queries/<slug>        the six queries of its page, no template
+    /breakdown/one-sql/<slug>        one-query's SQL again, through a bare cursor (no ORM)
+    /breakdown/six-sql/<slug>        the six queries' SQL again, through a bare cursor
     /breakdown/layout                the site's layout alone (the 404 page: no query)
 
 Not part of the site: only bench/breakdown/settings.py routes to these.
 """
 
+from functools import cache
+
+from django.db import connection
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
 from django.urls import path
 
 from news.models import PressRelease
@@ -38,6 +44,33 @@ def queries(request, slug):
     return HttpResponse(f"{item.title} {len(change_notes)} {len(related_items(item))}")
 
 
+@cache
+def page_sql(slug):
+    """The SQL the ORM sends for `queries`, captured once per process: the bare-cursor
+    targets run the very same statements, so the difference is the ORM's own work."""
+    queries(None, slug)  # first, so the content type lookup Django caches is not counted
+    with CaptureQueriesContext(connection) as captured:
+        queries(None, slug)
+    return [query["sql"] for query in captured.captured_queries]
+
+
+def run_sql(statements):
+    rows = 0
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+            rows += len(cursor.fetchall())
+    return HttpResponse(f"{rows} rows")
+
+
+def one_sql(request, slug):
+    return run_sql(page_sql(slug)[:1])
+
+
+def six_sql(request, slug):
+    return run_sql(page_sql(slug))
+
+
 def layout(request):
     return HttpResponse(render_to_string("404.html", {}, request))
 
@@ -46,6 +79,8 @@ urlpatterns = [
     path("breakdown/hello", hello),
     path("breakdown/one-query/<slug:slug>", one_query),
     path("breakdown/queries/<slug:slug>", queries),
+    path("breakdown/one-sql/<slug:slug>", one_sql),
+    path("breakdown/six-sql/<slug:slug>", six_sql),
     path("breakdown/layout", layout),
     *site_urlpatterns,
 ]
