@@ -59,9 +59,9 @@ def test_the_bare_cursor_parts_send_the_pages_own_sql_without_the_orm(client):
     _, page_tables = queries_of(client, f"/news/{item.slug}/")
     response, bare_tables = queries_of(client, f"/breakdown/six-sql/{item.slug}")
     # the item, its quote, its priority and the related press release; no change notes
-    assert response.content == b"4 rows"
+    assert response.content == b"rows: 4"
     assert bare_tables == page_tables
 
     response, one_table = queries_of(client, f"/breakdown/one-sql/{item.slug}")
-    assert response.content == b"1 rows"
+    assert response.content == b"rows: 1"
     assert one_table == page_tables[:1]

@@ -19,11 +19,7 @@ TARGETS = [
     ("+ one query (the press release by its slug)", "site", f"/breakdown/one-query/{SLUG}"),
     ("the six queries of a press release page, no template", "site", f"/breakdown/queries/{SLUG}"),
     ("+ one query's SQL through a bare cursor (no ORM)", "site", f"/breakdown/one-sql/{SLUG}"),
-    (
-        "the six queries' SQL through a bare cursor, no template",
-        "site",
-        f"/breakdown/six-sql/{SLUG}",
-    ),
+    ("the six queries' SQL, bare cursor, no template", "site", f"/breakdown/six-sql/{SLUG}"),
     ("the site's layout alone (the 404 page, no query)", "site", "/breakdown/layout"),
     ("the press release page", "site", f"/news/{SLUG}/"),
 ]

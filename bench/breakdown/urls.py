@@ -60,7 +60,7 @@ def run_sql(statements):
         for statement in statements:
             cursor.execute(statement)
             rows += len(cursor.fetchall())
-    return HttpResponse(f"{rows} rows")
+    return HttpResponse(f"rows: {rows}")
 
 
 def one_sql(request, slug):
