@@ -34,7 +34,7 @@ content: migrate ## Load the real strategy content (skips content that is alread
 run: content ## Set up everything and serve the site at http://127.0.0.1:$(PORT)/
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
-test: install chromium ## Run the checks and the whole test suite (DATABASE_URL picks the database)
+test: install chromium lint ## Run the checks, the layer contract and the whole test suite (DATABASE_URL picks the database)
 	$(MANAGE) check
 	$(MANAGE) makemigrations --check --dry-run
 	$(BIN)/pytest
@@ -45,10 +45,10 @@ chromium:
 		echo "Installing Debian's chromium for the browser tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-lint: install ## Check style with ruff, and the packages for known vulnerabilities
+lint: install ## Check style with ruff, and the layers with import-linter (pyproject.toml)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	@$(MAKE) --no-print-directory audit
+	$(BIN)/lint-imports
 
 # pip-audit checks every installed package (the pinned ones and what they bring in)
 # against PyPI's advisory data. A known vulnerability fails. Advisory data that cannot be

@@ -31,10 +31,10 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
+from images import models as images
 from news.models import CabinetDecision, DecisionPoint, PressRelease, Quote
 from priorities.models import Priority, Strategy
-from strategy_site import images
-from strategy_site.publishing import Status
+from publishing.models import Status
 
 SLUG_PREFIX = "bench-"
 TITLE_PREFIX = "Benchmark sample"

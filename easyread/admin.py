@@ -4,7 +4,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
-from strategy_site.admin import (
+from publishing.admin import (
     CHANGE_NOTE_FIELDSET,
     PUBLISHING_FIELDSET,
     PublishableAdmin,

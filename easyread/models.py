@@ -23,10 +23,10 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from accessibility.models import AccessibilityStatement
+from images import models as images
 from news.models import CabinetDecision, PressRelease
 from priorities.models import Priority
-from strategy_site import images
-from strategy_site.publishing import Publishable, PublishableQuerySet, Status
+from publishing.models import Publishable, PublishableQuerySet, Status
 
 
 @dataclass(frozen=True)
@@ -193,7 +193,7 @@ class EasyReadVersion(Publishable):
             raise ValidationError("The page this Easy Read version belongs to does not exist.")
 
     # Its address is the standard page's address plus "easy-read/", so the standard
-    # page's own address records (strategy_site.models.SlugRecord) keep its links
+    # page's own address records (publishing.models.SlugRecord) keep its links
     # working: it has no slug of its own for Publishable to remember.
     slug = None
 

@@ -15,7 +15,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from strategy_site.publishing import Status
+from publishing.models import Status
 
 CACHE_KEY = "easyread:published-pairings:v1"
 CACHE_SECONDS = 5 * 60

@@ -1,6 +1,6 @@
 """This app's entries in /sitemap.xml (merged in strategy_site/urls.py)."""
 
-from strategy_site.sitemaps import SiteUrlSitemap
+from sharing.sitemaps import SiteUrlSitemap
 
 from .models import EasyReadVersion
 

@@ -3,7 +3,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView
 
-from strategy_site.models import SlugRecord
+from publishing.models import SlugRecord
 
 from .models import EasyReadVersion
 

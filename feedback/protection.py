@@ -15,7 +15,7 @@ from django.core.exceptions import DisallowedHost
 from django.utils.crypto import salted_hmac
 from django.utils.http import is_same_domain
 
-from strategy_site.middleware import client_ip
+from operations.middleware import client_ip
 
 RATE_LIMIT = 10  # answers per client...
 RATE_WINDOW_SECONDS = 10 * 60  # ...in ten minutes

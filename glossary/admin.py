@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin
 
-from strategy_site.admin import ContentAdmin
+from publishing.admin import ContentAdmin
 
 from .models import GlossaryTerm
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 from markdownx.models import MarkdownxField
 
-from strategy_site.markdown import PAGE_IDS, render_markdown
+from publishing.markdown import PAGE_IDS, render_markdown
 
 SHORT_DEFINITION_MAX_LENGTH = 300
 # The glossary page gives each letter's heading this id ("letter-e").

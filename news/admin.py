@@ -1,7 +1,7 @@
 from django.contrib import admin
 
-from strategy_site.admin import PUBLISHING_FIELDSET, PublishableAdmin
-from strategy_site.social_admin import SHARE_PREVIEW_FIELDSET, SharePreviewAdmin
+from publishing.admin import PUBLISHING_FIELDSET, PublishableAdmin
+from sharing.admin import SHARE_PREVIEW_FIELDSET, SharePreviewAdmin
 
 from .models import CabinetDecision, DecisionPoint, PressRelease, Quote
 

@@ -3,9 +3,9 @@ from django.urls import reverse
 from django.utils.dateformat import format as date_format
 from markdownx.models import MarkdownxField
 
+from images import models as images
 from priorities.models import Priority, Strategy
-from strategy_site import images
-from strategy_site.publishing import Publishable, SlugFromTitle, Status
+from publishing.models import Publishable, SlugFromTitle, Status
 
 SLUG_HELP = (
     "The last part of the web address, filled in from the title. "

@@ -6,7 +6,7 @@ whose address were "feed" could never hide it).
 
 from django.urls import path
 
-from strategy_site.feeds import DecisionsFeed, NewsFeed
+from sharing.feeds import DecisionsFeed, NewsFeed
 
 from . import views
 

@@ -4,7 +4,7 @@ from heapq import merge
 from django.views.generic import DetailView, ListView
 
 from priorities.models import Priority
-from strategy_site.views import PublishedDetailMixin
+from publishing.views import PublishedDetailMixin
 
 from .models import CabinetDecision, PressRelease
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from strategy_site.admin import ContentAdmin
+from publishing.admin import ContentAdmin
 
 from .models import Priority, Strategy
 

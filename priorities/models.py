@@ -4,7 +4,7 @@ from django.db import models
 from django.urls import reverse
 from markdownx.models import MarkdownxField
 
-from strategy_site.publishing import SlugFromTitle
+from publishing.models import SlugFromTitle
 
 PRIORITY_COUNT = 6
 

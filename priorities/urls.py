@@ -1,6 +1,6 @@
 from django.urls import path
 
-from strategy_site.feeds import PriorityFeed
+from sharing.feeds import PriorityFeed
 
 from . import views
 

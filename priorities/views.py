@@ -1,27 +1,10 @@
-from django.views.generic import DetailView, ListView, TemplateView
-
-from news.models import CabinetDecision, PressRelease
+from django.views.generic import DetailView, ListView
 
 from .models import Priority, Strategy
 
-LATEST_COUNT = 3
 # A priority page lists the newest few; "See all" opens the list filtered to the
 # priority. One more is fetched to know whether there are others, without a count.
 PRIORITY_PAGE_COUNT = 10
-
-
-class HomeView(TemplateView):
-    template_name = "priorities/home.html"
-
-    def get_context_data(self, **kwargs):
-        strategy = Strategy.objects.current()
-        return super().get_context_data(
-            strategy=strategy,
-            priorities=strategy.priorities.all() if strategy else [],
-            latest_news=PressRelease.objects.published()[:LATEST_COUNT],
-            latest_decisions=CabinetDecision.objects.published()[:LATEST_COUNT],
-            **kwargs,
-        )
 
 
 class PriorityListView(ListView):

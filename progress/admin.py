@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db import models
 
-from strategy_site.admin import PUBLISHING_FIELDSET, PublishableAdmin
+from publishing.admin import PUBLISHING_FIELDSET, PublishableAdmin
 
 from .models import Deliverable, EvidenceLink, Milestone, ProgressUpdate, StatusChange, YouSaidWeDid
 

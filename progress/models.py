@@ -22,7 +22,7 @@ from django.utils import timezone
 from markdownx.models import MarkdownxField
 
 from priorities.models import Priority
-from strategy_site.publishing import Publishable, PublishableQuerySet, SlugFromTitle, Status
+from publishing.models import Publishable, PublishableQuerySet, SlugFromTitle, Status
 
 SLUG_HELP = (
     "The last part of the web address, filled in from the title. "

@@ -18,7 +18,7 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 
 from news.models import CabinetDecision, PressRelease
-from strategy_site.sitemaps import absolute_url
+from sharing.sitemaps import absolute_url
 
 from .models import Deliverable, Milestone, ProgressUpdate
 

@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from strategy_site.sitemaps import SiteUrlSitemap
+from sharing.sitemaps import SiteUrlSitemap
 
 from .models import Deliverable, YouSaidWeDid
 

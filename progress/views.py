@@ -4,7 +4,7 @@ from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 
 from priorities.models import Priority, Strategy
-from strategy_site.views import PublishedDetailMixin
+from publishing.views import PublishedDetailMixin
 
 from . import open_data
 from .chart import stacked_bars

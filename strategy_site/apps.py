@@ -1,18 +1,12 @@
 from django.apps import AppConfig
-from django.db.models.signals import m2m_changed, post_delete, post_save
 
 
 class StrategySiteConfig(AppConfig):
-    """Shared plumbing (publishing base, Markdown, template tags); no models of its own."""
+    """The project: settings, root URLs, site-wide views, templates and template tags.
+
+    It has no models. Its migrations are kept because they made the publishing tables
+    before those moved to the `publishing` app, and every database has them applied.
+    """
 
     name = "strategy_site"
     verbose_name = "Site"
-
-    def ready(self):
-        from strategy_site import page_cache
-
-        # Any change to any model (bar a short deny-list) retires every cached page,
-        # in every process that runs Django: web workers, the shell, management commands.
-        signals = {"post_save": post_save, "post_delete": post_delete, "m2m": m2m_changed}
-        for name, signal in signals.items():
-            signal.connect(page_cache.on_model_change, dispatch_uid=f"page_cache.{name}")

@@ -63,8 +63,9 @@ INSTALLED_APPS = [
     "axes",
     "markdownx",
     "reversion",
-    # Shared plumbing: publishing base, Markdown rendering, template tags.
+    # The project: site-wide views, templates and template tags.
     "strategy_site",
+    # Content apps: each owns one kind of content.
     "priorities",
     "news",
     "accessibility",
@@ -72,26 +73,33 @@ INSTALLED_APPS = [
     "easyread",
     "feedback",
     "progress",
+    # Shared apps: they know no content type (see docs/notes/layers.md).
+    "publishing",
+    "images",
+    "search",
+    "sharing",
+    "pagecache",
+    "operations",
 ]
 
 # The header middleware comes before WhiteNoise so static files get the headers too.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "strategy_site.middleware.SecurityHeadersMiddleware",
+    "operations.middleware.SecurityHeadersMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETag on every cacheable response and 304 for a matching If-None-Match; outside
     # everything that changes the body, so the ETag is of what is sent.
     "django.middleware.http.ConditionalGetMiddleware",
     # Cache-Control for anonymous public pages, and the say-so to keep them in the
-    # page cache (strategy_site/page_cache.py); outside sessions, CSRF and messages,
+    # page cache (pagecache/cache.py); outside sessions, CSRF and messages,
     # so it sees any cookie they add.
-    "strategy_site.page_cache.PageCacheMiddleware",
+    "pagecache.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "strategy_site.middleware.StaffNoStoreMiddleware",
+    "operations.middleware.StaffNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
@@ -157,7 +165,7 @@ CACHES = {
     )
 }
 
-# The whole-page cache for anonymous visitors (strategy_site/page_cache.py), in front
+# The whole-page cache for anonymous visitors (pagecache/cache.py), in front
 # of Django in wsgi.py. DJANGO_PAGE_CACHE=0 turns it off (every page rendered).
 PAGE_CACHE_ENABLED = env_bool("DJANGO_PAGE_CACHE", True)
 # The longest a rendered page is kept; any content change retires it at once anyway.
@@ -201,7 +209,7 @@ STORAGES = {
 
 # Markdown typed by editors: one renderer (Markdown, then nh3) serves both the
 # admin's live preview and the public pages.
-MARKDOWNX_MARKDOWNIFY_FUNCTION = "strategy_site.markdown.render_markdown"
+MARKDOWNX_MARKDOWNIFY_FUNCTION = "publishing.markdown.render_markdown"
 MARKDOWNX_MEDIA_PATH = "markdownx/"
 MARKDOWNX_UPLOAD_MAX_SIZE = 5 * 1024 * 1024
 MARKDOWNX_UPLOAD_CONTENT_TYPES = ("image/jpeg", "image/png", "image/webp")
@@ -221,11 +229,11 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "strategy_site.security_views.admin_lockout"
+AXES_LOCKOUT_CALLABLE = "strategy_site.views.admin_lockout"
 # The visitor's address: REMOTE_ADDR, or, behind DJANGO_TRUSTED_PROXY_COUNT proxies
 # that each append to X-Forwarded-For, the entry the outermost proxy wrote.
 TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
-AXES_CLIENT_IP_CALLABLE = "strategy_site.middleware.client_ip"
+AXES_CLIENT_IP_CALLABLE = "operations.middleware.client_ip"
 
 # Editor sessions: eight hours from sign-in, then sign in again.
 SESSION_COOKIE_AGE = 8 * 60 * 60

@@ -4,17 +4,18 @@ from django.urls import include, path
 
 from easyread.sitemaps import SITEMAPS as EASY_READ_SITEMAPS
 from glossary.sitemaps import SITEMAPS as GLOSSARY_SITEMAPS
+from images import views as image_views
+from images.views import serve_media
 from news import urls as news_urls
-from priorities.views import HomeView
+from operations.health import healthz
 from progress.sitemaps import SITEMAPS as PROGRESS_SITEMAPS
-from strategy_site import editor_views
-from strategy_site.feeds import UpdatesFeed
-from strategy_site.health import healthz
-from strategy_site.search_views import search_view
-from strategy_site.security_views import serve_media
-from strategy_site.sitemaps import SITEMAPS, robots_txt, sitemap_xml
-from strategy_site.social_cards import social_card
-from strategy_site.views import preview
+from publishing import views as publishing_views
+from publishing.views import preview
+from search.views import search_view
+from sharing.cards import social_card
+from sharing.feeds import UpdatesFeed
+from sharing.sitemaps import SITEMAPS, robots_txt, sitemap_xml
+from strategy_site.views import HomeView
 
 ALL_SITEMAPS = {**SITEMAPS, **GLOSSARY_SITEMAPS, **EASY_READ_SITEMAPS, **PROGRESS_SITEMAPS}
 
@@ -40,14 +41,14 @@ urlpatterns = [
     path("sitemap.xml", sitemap_xml, {"sitemaps": ALL_SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots"),
     path("preview/<str:token>/", preview, name="preview"),
-    # Link-preview images for pages without a photo (see social_cards.py).
+    # Link-preview images for pages without a photo (see sharing/cards.py).
     path("social-cards/<slug:kind>/<slug:slug>.png", social_card, name="social-card"),
     # django-markdownx's paths (its widget posts to these), behind our staff check.
-    path("markdownx/markdownify/", editor_views.markdown_preview, name="markdownx_markdownify"),
-    path("markdownx/upload/", editor_views.image_upload, name="markdownx_upload"),
+    path("markdownx/markdownify/", publishing_views.markdown_preview, name="markdownx_markdownify"),
+    path("markdownx/upload/", image_views.image_upload, name="markdownx_upload"),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     # Uploaded images, in development and production alike: image types only, with
-    # nosniff and a sandboxing policy (see security_views.serve_media).
+    # nosniff and a sandboxing policy (see images.views.serve_media).
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve_media, name="media"),
 ]

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from news.models import CabinetDecision, DecisionPoint, PressRelease, Quote
 from priorities.models import Priority, Strategy
-from strategy_site.publishing import Status
+from publishing.models import Status
 
 
 def link_priorities(obj, create, extracted, **kwargs):

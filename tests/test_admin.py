@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from news.models import CabinetDecision, PressRelease, Quote
 from priorities.models import Priority, Strategy
-from strategy_site.publishing import Status
+from publishing.models import Status
 from tests.factories import PressReleaseFactory
 from tests.html_page import Page
 

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from strategy_site.middleware import client_ip
+from operations.middleware import client_ip
 
 PASSWORD = "a-long-test-password"
 LOCKED = "Too many failed sign-in attempts"

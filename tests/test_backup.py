@@ -26,8 +26,8 @@ from django.urls import reverse
 from PIL import Image
 
 from news.models import CabinetDecision
+from operations.management.commands.backup import row_counts
 from priorities.models import Priority
-from strategy_site.management.commands.backup import row_counts
 from tests.factories import PressReleaseFactory
 from tests.html_page import Page
 
@@ -37,7 +37,7 @@ READ_SITE = """
 import json, os
 from django.db import connection
 from django.test import Client
-from strategy_site.management.commands.backup import row_counts
+from operations.management.commands.backup import row_counts
 from tests.factories import PressReleaseFactory
 
 counts = row_counts(connection)

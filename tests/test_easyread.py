@@ -20,8 +20,7 @@ from easyread.models import EasyReadPoint, EasyReadVersion
 from easyread.pairings import CACHE_KEY
 from news.models import PressRelease
 from priorities.models import Priority, Strategy
-from strategy_site.models import PreviewLink
-from strategy_site.publishing import Status
+from publishing.models import PreviewLink, Status
 from tests.factories import (
     CabinetDecisionFactory,
     EasyReadPointFactory,

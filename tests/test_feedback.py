@@ -18,8 +18,7 @@ from django.utils import timezone
 from feedback.models import COMMENT_MAX_LENGTH, PageFeedback
 from feedback.protection import RATE_LIMIT, rate_limit_key
 from news.models import PressRelease
-from strategy_site.models import PreviewLink
-from strategy_site.publishing import Status
+from publishing.models import PreviewLink, Status
 from tests import payloads
 from tests.factories import PageFeedbackFactory, PressReleaseFactory
 from tests.html_page import Page

@@ -16,9 +16,8 @@ from django.utils import timezone
 
 from news.models import CabinetDecision, PressRelease
 from priorities.models import Priority
-from strategy_site.feeds import FEED_LENGTH
-from strategy_site.models import ChangeNote
-from strategy_site.publishing import Status
+from publishing.models import ChangeNote, Status
+from sharing.feeds import FEED_LENGTH
 from tests.factories import (
     CabinetDecisionFactory,
     PressReleaseFactory,

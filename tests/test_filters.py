@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from news.views import PAGE_SIZE, RELATED_COUNT
-from strategy_site.publishing import Status
+from publishing.models import Status
 from tests.factories import (
     CabinetDecisionFactory,
     DecisionPointFactory,

@@ -9,7 +9,7 @@ from django.test import Client
 
 from news.models import CabinetDecision, PressRelease
 from priorities.models import Priority, Strategy
-from strategy_site.publishing import Status
+from publishing.models import Status
 from tests.factories import PressReleaseFactory, PriorityFactory, QuoteFactory, StrategyFactory
 from tests.html_page import Page
 from tests.test_admin import MODELS, admin_url, assert_saved, form_as_sent

@@ -24,8 +24,8 @@ from hypothesis import strategies as st
 from news.models import CabinetDecision, DecisionPoint, PressRelease, Quote
 from news.views import PAGE_SIZE
 from priorities.models import Priority, Strategy
-from strategy_site.markdown import render_markdown
-from strategy_site.models import ChangeNote, PreviewLink
+from publishing.markdown import render_markdown
+from publishing.models import ChangeNote, PreviewLink
 from tests import payloads
 from tests.factories import (
     CabinetDecisionFactory,

@@ -14,9 +14,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import ExifTags, Image, ImageCms
 
+from images import models as images
 from news.models import PressRelease
-from strategy_site import images
-from strategy_site.publishing import Status
+from publishing.models import Status
 from tests.factories import PressReleaseFactory
 from tests.html_page import Page
 

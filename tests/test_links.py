@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from news.models import PressRelease
-from strategy_site.publishing import Status
+from publishing.models import Status
 from tests.factories import CabinetDecisionFactory, PressReleaseFactory
 from tests.test_admin import admin_url, assert_saved, form_as_sent
 

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from strategy_site.markdown import render_markdown
+from publishing.markdown import render_markdown
 from tests.factories import PressReleaseFactory
 
 EVIL_BODY = (

@@ -28,6 +28,7 @@ OUR_APPS = [
     "easyread",
     "feedback",
     "progress",
+    "publishing",
 ]
 
 

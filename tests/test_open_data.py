@@ -14,7 +14,7 @@ from django.utils import timezone
 from news.models import PressRelease
 from progress.models import DeliveryStatus, Milestone
 from progress.open_data import DATASETS
-from strategy_site.publishing import Status
+from publishing.models import Status
 from tests.factories import (
     CabinetDecisionFactory,
     DeliverableFactory,

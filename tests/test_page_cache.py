@@ -29,11 +29,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from pagecache import cache as page_cache
+from pagecache.cache import PageCache
 from priorities.models import Strategy
-from strategy_site import page_cache
-from strategy_site.models import PreviewLink
-from strategy_site.page_cache import PageCache
-from strategy_site.publishing import Status
+from publishing.models import PreviewLink, Status
 from strategy_site.settings import cache_config
 from tests.factories import PressReleaseFactory, PriorityFactory, StrategyFactory
 

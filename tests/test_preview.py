@@ -8,8 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from news.models import PressRelease
-from strategy_site.models import PreviewLink
-from strategy_site.publishing import Status
+from publishing.models import PreviewLink, Status
 from tests.factories import PressReleaseFactory
 from tests.html_page import Page
 from tests.test_admin import admin_url

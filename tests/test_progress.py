@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from priorities.models import Strategy
 from progress.models import Deliverable, DeliveryStatus, StatusChange, TargetPrecision
-from strategy_site.publishing import Status
+from publishing.models import Status
 from tests.factories import (
     DeliverableFactory,
     EvidenceLinkFactory,
@@ -451,7 +451,7 @@ def test_the_sitemap_lists_the_progress_pages_and_published_deliverables_only(cl
 
 @pytest.mark.parametrize("kind", ["deliverable", "you-said-we-did"])
 def test_a_preview_link_shows_a_draft_as_its_page_will_look(client, kind):
-    from strategy_site.models import PreviewLink
+    from publishing.models import PreviewLink
 
     if kind == "deliverable":
         item = DeliverableFactory(status=Status.DRAFT, title="A draft deliverable")

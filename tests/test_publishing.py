@@ -15,7 +15,7 @@ from PIL import Image
 
 from news.models import CabinetDecision, PressRelease
 from priorities.models import Priority, Strategy
-from strategy_site.publishing import Status
+from publishing.models import Status
 from tests.factories import (
     CabinetDecisionFactory,
     PressReleaseFactory,

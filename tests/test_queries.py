@@ -15,8 +15,7 @@ from django.utils import timezone
 
 from news.models import CabinetDecision, DecisionPoint, PressRelease, Quote
 from priorities.models import PRIORITY_COUNT, Strategy
-from strategy_site.models import ChangeNote
-from strategy_site.publishing import Status
+from publishing.models import ChangeNote, Status
 from tests.factories import PriorityFactory, StrategyFactory, published_deliverables
 
 

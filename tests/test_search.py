@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from news.models import CabinetDecision, PressRelease
 from priorities.models import Priority
-from strategy_site.publishing import Status
-from strategy_site.search import MAX_QUERY_LENGTH, clean_query, search
-from strategy_site.search_views import RESULTS_PER_PAGE
+from publishing.models import Status
+from search.engine import MAX_QUERY_LENGTH, clean_query, search
+from search.views import RESULTS_PER_PAGE
 from tests.factories import (
     CabinetDecisionFactory,
     PressReleaseFactory,
@@ -409,7 +409,7 @@ def test_postgresql_finds_other_forms_of_a_word(db):
 def test_postgresql_searches_through_the_gin_indexes(real_content, table, index):
     from django.apps import apps
 
-    from strategy_site.search import stored_vector_matches
+    from search.engine import stored_vector_matches
 
     [model] = [model for model in apps.get_models() if model._meta.db_table == table]
     queryset = model.objects.filter(stored_vector_matches(model, "adulthood"))
@@ -452,7 +452,7 @@ def test_postgresql_reads_a_decisions_heading_vector_from_its_row(db):
 def test_postgresql_counts_up_to_a_thousand_and_pages_to_the_last_page_it_offers(client, db):
     """Counting every match of a common word would read them all: past 1,000 the page
     says so, and its 100 pages are in the same order as the first."""
-    from strategy_site.search import PostgresSearch
+    from search.engine import PostgresSearch
 
     limit = PostgresSearch.COUNT_LIMIT
     made = PressReleaseFactory(body="A zeppelin.")
@@ -492,7 +492,7 @@ def test_postgresql_ranks_and_pages_like_sorting_every_match(db):
     """The page query reads only the matches with a word in the heading and the newest
     of the rest: the same order as ranking every match, whatever the words (phrases,
     "or", excluded words, words in the heading but not the whole phrase)."""
-    from strategy_site.search import PostgresSearch, stored_vector_matches
+    from search.engine import PostgresSearch, stored_vector_matches
 
     now = timezone.now()
     texts = [

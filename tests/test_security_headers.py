@@ -19,10 +19,9 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
+from images.views import MEDIA_CSP
 from news.models import PressRelease
-from strategy_site.models import PreviewLink
-from strategy_site.publishing import Status
-from strategy_site.security_views import MEDIA_CSP
+from publishing.models import PreviewLink, Status
 from tests.factories import PressReleaseFactory
 from tests.test_admin import admin_url
 from tests.test_pages import mistyped_url, public_urls

@@ -15,9 +15,8 @@ from PIL import Image
 
 from news.models import CabinetDecision, PressRelease
 from priorities.models import Priority
-from strategy_site import social_cards
-from strategy_site.models import ChangeNote
-from strategy_site.publishing import Status
+from publishing.models import ChangeNote, Status
+from sharing import cards as social_cards
 from tests.factories import (
     CabinetDecisionFactory,
     DecisionPointFactory,

@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from strategy_site import social_cards
-from strategy_site.publishing import Status
+from publishing.models import Status
+from sharing import cards as social_cards
 from tests.factories import CabinetDecisionFactory, PressReleaseFactory
 
 DAY = 24 * 60 * 60

@@ -9,8 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from news.models import CabinetDecision, PressRelease
-from strategy_site.models import ChangeNote
-from strategy_site.publishing import Status
+from publishing.models import ChangeNote, Status
 from tests.factories import CabinetDecisionFactory, PressReleaseFactory, PriorityFactory
 from tests.html_page import Page
 from tests.test_admin import admin_url, assert_saved, form_as_sent, management_form

@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import easyread.models
-import strategy_site.images
+import images.models
 from django.db import migrations, models
 
 
@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('order', models.PositiveSmallIntegerField(default=0, help_text='Points are shown in this order, lowest first.')),
                 ('text', models.TextField(help_text='One idea, in one to three short sentences. Start each sentence on a new line. Use everyday words.', max_length=400, validators=[django.core.validators.MaxLengthValidator(400)])),
-                ('image', strategy_site.images.ImageField(blank=True, height_field='image_height', help_text='Optional: a JPEG, PNG or WebP that shows the idea. It is shown beside the words. Where and how it was taken is removed when it is saved.', upload_to='easyread/%Y/', validators=[strategy_site.images.validate_image], verbose_name='picture', width_field='image_width')),
+                ('image', images.models.ImageField(blank=True, height_field='image_height', help_text='Optional: a JPEG, PNG or WebP that shows the idea. It is shown beside the words. Where and how it was taken is removed when it is saved.', upload_to='easyread/%Y/', validators=[images.models.validate_image], verbose_name='picture', width_field='image_width')),
                 ('image_width', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('image_height', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('image_alt', models.CharField(blank=True, help_text='Required with a picture: say what it shows, for people who cannot see it.', max_length=250, verbose_name='picture description (alt text)')),

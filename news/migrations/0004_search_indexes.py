@@ -1,7 +1,7 @@
 """GIN indexes for site search on PostgreSQL (see strategy_site/search.py).
 
 Each index's expression is the weighted search vector the search filters on, written
-out here as it was when the index was made; strategy_site.search builds the same
+out here as it was when the index was made; search.engine builds the same
 expressions, and tests/test_search.py checks PostgreSQL uses the indexes. SQLite
 cannot make GIN indexes (it searches without them), so on SQLite this does nothing.
 """

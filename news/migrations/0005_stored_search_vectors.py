@@ -32,7 +32,7 @@ VECTORS = {
         " coalesce(NEW.text, '') || ' ' || coalesce(NEW.speaker, '')), 'C')"
     ),
 }
-# What ranking reads (strategy_site.search.heading_vector): the title (A) and the
+# What ranking reads (search.engine.heading_vector): the title (A) and the
 # standfirst or summary (B) alone, stored too so ranking thousands of matches reads
 # short stored vectors instead of parsing text.
 HEADINGS = {

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import strategy_site.models
+import publishing.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -22,8 +22,8 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('object_id', models.PositiveBigIntegerField()),
-                ('token', models.CharField(default=strategy_site.models.new_preview_token, editable=False, max_length=64, unique=True)),
-                ('expires_at', models.DateTimeField(default=strategy_site.models.default_preview_expiry)),
+                ('token', models.CharField(default=publishing.models.new_preview_token, editable=False, max_length=64, unique=True)),
+                ('expires_at', models.DateTimeField(default=publishing.models.default_preview_expiry)),
                 ('revoked_at', models.DateTimeField(blank=True, null=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('content_type', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='contenttypes.contenttype')),

@@ -2,7 +2,7 @@ from django import template
 from django.template.defaultfilters import date as date_filter
 from django.utils.html import format_html
 
-from strategy_site.markdown import render_markdown
+from publishing.markdown import render_markdown
 
 register = template.Library()
 

@@ -91,8 +91,8 @@ PAGE_KEY_PREFIX = "page-cache:page:"
 CHANGES_CHANNEL = "page-cache:changes"
 # Set in the WSGI environ: the content version a miss was rendered under (by the
 # WSGI layer), and when its copy must expire (by the middleware).
-VERSION_ENVIRON = "strategy_site.page_cache.version"
-EXPIRES_ENVIRON = "strategy_site.page_cache.expires"
+VERSION_ENVIRON = "pagecache.cache.version"
+EXPIRES_ENVIRON = "pagecache.cache.expires"
 
 # Query parameters the public pages use: lists' filters and pages, the search words.
 # Any other parameter (tracking tags, cache-busting) is served by Django, not kept.
@@ -109,7 +109,7 @@ IGNORED = frozenset(
         "admin.logentry",
         "reversion.revision",
         "reversion.version",
-        "strategy_site.previewlink",
+        "publishing.previewlink",
         "contenttypes.contenttype",
         "auth.permission",
     }
@@ -192,7 +192,7 @@ def on_model_change(sender, using=None, **kwargs):
 
 
 def publishable_models():
-    from strategy_site.publishing import Publishable
+    from publishing.models import Publishable
 
     return [
         model
@@ -211,7 +211,7 @@ def next_publication(version):
     known = cache.get(SCHEDULE_KEY)
     if known is not None and known[0] == version and (known[1] is None or known[1] > now):
         return known[1]
-    from strategy_site.publishing import Status
+    from publishing.models import Status
 
     moments = []
     for model in publishable_models():

@@ -15,7 +15,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.text import Truncator
 
 from news.models import CabinetDecision, PressRelease
-from strategy_site import social_cards
+from sharing import cards as social_cards
 
 SHARE_PREVIEW_FIELDSET = (
     "How the link looks when shared",

@@ -43,7 +43,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from news.models import CabinetDecision, PressRelease, Quote
 from priorities.models import Priority
-from strategy_site.markdown import render_markdown
+from publishing.markdown import render_markdown
 
 MAX_QUERY_LENGTH = 200
 SNIPPET_CHARACTERS = 240

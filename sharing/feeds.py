@@ -30,9 +30,9 @@ from django.utils.safestring import mark_safe
 
 from news.models import CabinetDecision, PressRelease
 from priorities.models import Priority
-from strategy_site.markdown import render_markdown
-from strategy_site.models import ChangeNote
-from strategy_site.sitemaps import absolute_url
+from publishing.markdown import render_markdown
+from publishing.models import ChangeNote
+from sharing.sitemaps import absolute_url
 
 FEED_LENGTH = 20
 

@@ -28,7 +28,7 @@ from django.core.management import BaseCommand
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
-from strategy_site import social_cards
+from sharing import cards as social_cards
 
 # "news/<slug>.<version>.png"; anything else in the folder (a card stored before names
 # carried the kind and slug, a stray file) is kept or deleted by its age alone.

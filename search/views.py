@@ -3,7 +3,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from strategy_site.search import MAX_QUERY_LENGTH, clean_query, search
+from search.engine import MAX_QUERY_LENGTH, clean_query, search
 
 RESULTS_PER_PAGE = 10
 

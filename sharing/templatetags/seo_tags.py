@@ -26,8 +26,8 @@ from django.utils.safestring import mark_safe
 
 from news.models import CabinetDecision, PressRelease
 from priorities.models import Priority
-from strategy_site import social_cards
-from strategy_site.markdown import section_link
+from publishing.markdown import section_link
+from sharing import cards as social_cards
 
 register = template.Library()
 

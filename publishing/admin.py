@@ -12,9 +12,8 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from markdownx.admin import MarkdownxModelAdmin
 
-from strategy_site.history_admin import HistoryAdmin
-from strategy_site.models import ChangeNote, PreviewLink
-from strategy_site.publishing import Status
+from publishing.history import HistoryAdmin
+from publishing.models import ChangeNote, PreviewLink, Status
 
 
 class ContentAdmin(HistoryAdmin, MarkdownxModelAdmin):
@@ -132,7 +131,7 @@ class PublishableAdmin(ContentAdmin):
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def may_manage_preview_links(self, request):
-        return self.can_publish(request) and request.user.has_perm("strategy_site.add_previewlink")
+        return self.can_publish(request) and request.user.has_perm("publishing.add_previewlink")
 
     def delete_queryset(self, request, queryset):
         # One by one, so each item keeps its address (410 Gone) as a single delete does.
