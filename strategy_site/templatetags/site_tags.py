@@ -30,7 +30,8 @@ def pagination_candidates(page_obj):
 def time_element(value):
     """`{{ item.published_at|time_element }}`: the date for people ("3 December 2026")
     in a <time> element with its machine-readable form. A filter rather than an
-    include: a priority page shows 20 dates, and 20 includes cost about 1.4 ms."""
+    include: a priority page shows many dates, and each include is a template to
+    find and render."""
     return format_html(
         '<time datetime="{}">{}</time>', date_filter(value, "Y-m-d"), date_filter(value, "j F Y")
     )
