@@ -30,7 +30,7 @@ def published_pairings(request=None):
 
     Given the request, read once for the whole request: a list asks for every
     page in it (ten search results, six priority cards), and each read from a
-    shared cache is a round trip to Redis and an unpickling (about 0.3 ms)."""
+    shared cache is a round trip to Redis and an unpickling."""
     if request is not None:
         pairings = getattr(request, REQUEST_ATTRIBUTE, None)
         if pairings is None:

@@ -238,9 +238,8 @@ def stored_heading_rank(model, query):
     """ts_rank of the stored `search_heading` column, plus BODY_RANK.
 
     The heading is the title (A) and the standfirst, summary or pledge (B) alone.
-    Ranking by the whole vector would read every match's long one (built from the
-    text at search time, before the vectors were stored: about a second for 2,000
-    matches among 5,000 press releases). These short vectors cost almost nothing, and
+    Ranking by the whole vector would read every match's long one, which for a
+    common word means most of the table. These short vectors are cheap to read, and
     a match found only in the body gets BODY_RANK, so body-only matches come after the
     others, newest first.
     """
@@ -304,8 +303,8 @@ def union_all(querysets):
 
 # The count, page and snippet queries are the same SQL for every search but for the
 # query's text, its words, the page's pks and the time (published() compares with now).
-# Django takes about 4 ms to build and compile the page query's querysets alone, more
-# than PostgreSQL takes to run it for a rare word, so each is compiled once per process
+# Building and compiling the page query's querysets costs Django more than PostgreSQL
+# takes to run it for a rare word, so each is compiled once per process
 # with stand-ins (private-use characters, which clean_query removes from any real
 # query; a list of its own) and `bound` puts the search's own values in their place.
 QUERY_TEXT = "\ue000query\ue001"
@@ -408,8 +407,8 @@ class PostgresSearch:
     GIN index, a few hundred for a common word) are all ranked.
     """
 
-    # Counting every match of a common word reads every matching row's stored vector
-    # (about 20 ms for 5,000 press releases); counting stops after this many and the
+    # Counting every match of a common word reads every matching row's stored vector,
+    # which grows with the table; counting stops after this many and the
     # page says "more than 1,000 results", offering the first thousand.
     COUNT_LIMIT = 1000
 

@@ -168,8 +168,8 @@ def lastmod_text(value):
 def sitemap_xml(request, sitemaps):
     """/sitemap.xml: the same XML as Django's sitemap view, written directly.
 
-    Django's view renders a template and reverses a URL for every item: about a
-    second for 6,000 press releases and decisions. Here every slug section (news,
+    Django's view renders a template and reverses a URL for every item, a cost that
+    grows with every press release and decision. Here every slug section (news,
     decisions, progress) is one query and the XML is joined as text. Under Django's
     limit of 50,000 addresses there is one sitemap, so no index or pages.
     """

@@ -274,7 +274,7 @@ X_FRAME_OPTIONS = "DENY"
 # - connect-src 'self': django-markdownx's live preview posts to /markdownx/markdownify/;
 # - img-src 'self': the admin's icons and our uploads (an image an editor links from
 #   another site is blocked, which also keeps visitors from being tracked by it);
-# - media files answer with a stricter policy of their own (security_views.MEDIA_CSP).
+# - media files answer with a stricter policy of their own (images.views.MEDIA_CSP).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'none'"],
