@@ -38,16 +38,23 @@ def permissions(table):
     return granted
 
 
-def apply_roles(table, apps, using="default"):
+def apply_roles(table, apps, using="default", *, every_app=False):
     """Give each group exactly the permissions the table lists on the models it names.
 
     Permissions on models the table does not name are left as they are. `apps` is a
     migration's historical registry (or the real one); a model it does not have yet is
     left for the migration that comes after the one that makes it. A name in the table
     that matches no permission of a model it has is an error, not a silent gap.
+
+    Permissions (and content types) are made first for the table's apps, or with
+    `every_app` for every app `apps` has, as the first roles migrations did: a new
+    database then numbers its content types as it always has.
     """
     models = present_models(table, apps)
-    make_permissions({app_label for app_label, _ in models}, apps, using)
+    if every_app:
+        make_permissions([config.label for config in apps.get_app_configs()], apps, using)
+    else:
+        make_permissions(sorted({app_label for app_label, _ in models}), apps, using)
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission").objects.using(using)
     for group_name, wanted in permissions(table).items():
@@ -94,13 +101,13 @@ def revoke_roles(table, apps, using="default"):
     groups.filter(permissions=None).delete()
 
 
-def grant(table, *, undo=True):
-    """A migration operation that applies `table`. Unapplied, it takes back what it gave,
-    or with `undo=False` (for a table the migrations before it granted already) leaves
-    the groups as they are."""
+def grant(table, *, undo=True, every_app=False):
+    """A migration operation that applies `table` (see `apply_roles`). Unapplied, it
+    takes back what it gave, or with `undo=False` (for a table the migrations before it
+    granted already) leaves the groups as they are."""
 
     def forwards(apps, schema_editor):
-        apply_roles(table, apps, schema_editor.connection.alias)
+        apply_roles(table, apps, schema_editor.connection.alias, every_app=every_app)
 
     def backwards(apps, schema_editor):
         revoke_roles(table, apps, schema_editor.connection.alias)

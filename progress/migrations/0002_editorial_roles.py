@@ -25,4 +25,4 @@ class Migration(migrations.Migration):
         ("strategy_site", "0002_editorial_roles"),
     ]
 
-    operations = [grant(ROLES)]
+    operations = [grant(ROLES, every_app=True)]

@@ -33,4 +33,4 @@ class Migration(migrations.Migration):
         ("priorities", "0001_initial"),
     ]
 
-    operations = [grant(ROLES)]
+    operations = [grant(ROLES, every_app=True)]
