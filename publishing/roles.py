@@ -19,7 +19,7 @@ database reaches today's groups by the road an existing one took.
 """
 
 from django.contrib.auth.management import create_permissions
-from django.db import migrations
+from django.db import DEFAULT_DB_ALIAS, migrations
 from django.db.models import Q
 
 GROUPS = ("Editor", "Publisher")
@@ -38,7 +38,7 @@ def permissions(table):
     return granted
 
 
-def apply_roles(table, apps, using="default", *, every_app=False):
+def apply_roles(table, apps, using=DEFAULT_DB_ALIAS, *, every_app=False):
     """Give each group exactly the permissions the table lists on the models it names.
 
     Permissions on models the table does not name are left as they are. `apps` is a
@@ -76,7 +76,7 @@ def apply_roles(table, apps, using="default", *, every_app=False):
         group.permissions.add(*(wanted_ids - held))
 
 
-def revoke_roles(table, apps, using="default"):
+def revoke_roles(table, apps, using=DEFAULT_DB_ALIAS):
     """Take back what `apply_roles` gave; a group left with no permission goes too."""
     models = present_models(table, apps)
     Group = apps.get_model("auth", "Group")
