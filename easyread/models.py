@@ -111,6 +111,9 @@ class EasyReadQuerySet(PublishableQuerySet):
 
 
 class EasyReadVersion(Publishable):
+    """Its address is its standard page's address plus "easy-read/", so the standard
+    page's address history keeps its links working: it has none of its own."""
+
     content_type = models.ForeignKey(
         ContentType,
         on_delete=models.PROTECT,
@@ -191,14 +194,6 @@ class EasyReadVersion(Publishable):
         super().clean()
         if self.content_type_id and self.object_id is not None and self.page is None:
             raise ValidationError("The page this Easy Read version belongs to does not exist.")
-
-    # Its address is the standard page's address plus "easy-read/", so the standard
-    # page's own address records (publishing.models.SlugRecord) keep its links
-    # working: it has no slug of its own for Publishable to remember.
-    slug = None
-
-    def _saved_slug(self):
-        return None
 
 
 class EasyReadPoint(images.HasPicture):

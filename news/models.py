@@ -5,7 +5,7 @@ from markdownx.models import MarkdownxField
 
 from images import models as images
 from priorities.models import Priority, Strategy
-from publishing.models import Publishable, SlugFromTitle, Status
+from publishing.models import HasAddressHistory, SlugFromTitle, Status
 
 SLUG_HELP = (
     "The last part of the web address, filled in from the title. "
@@ -13,7 +13,7 @@ SLUG_HELP = (
 )
 
 
-class PressRelease(images.HasPicture, SlugFromTitle, Publishable):
+class PressRelease(images.HasPicture, SlugFromTitle, HasAddressHistory):
     title = models.CharField("headline", max_length=200)
     slug = models.SlugField(max_length=120, unique=True, help_text=SLUG_HELP)
     standfirst = models.TextField(
@@ -134,7 +134,7 @@ class Quote(models.Model):
         return f"{self.speaker}: {self.text[:60]}"
 
 
-class CabinetDecision(SlugFromTitle, Publishable):
+class CabinetDecision(SlugFromTitle, HasAddressHistory):
     class DecisionType(models.TextChoices):
         KEY = "key", "Key decision"
         NON_KEY = "non_key", "Non-key decision"

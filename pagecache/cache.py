@@ -211,15 +211,9 @@ def next_publication(version):
     known = cache.get(SCHEDULE_KEY)
     if known is not None and known[0] == version and (known[1] is None or known[1] > now):
         return known[1]
-    from publishing.models import Status
-
     moments = []
     for model in publishable_models():
-        moment = (
-            model._default_manager.filter(status=Status.PUBLISHED, published_at__gt=timezone.now())
-            .aggregate(next=Min("published_at"))
-            .get("next")
-        )
+        moment = model._default_manager.scheduled().aggregate(next=Min("published_at")).get("next")
         if moment is not None:
             moments.append(moment.timestamp())
     moment = min(moments, default=None)
