@@ -12,10 +12,13 @@ The model declares all of it, so its schema can be read in one place:
     class Meta:
         indexes = [SearchVectorIndex(fields=["search_vector"], name=...)]
 
-Why a trigger rather than a `GeneratedField`: a press release's vector holds its
-quotes, rows of another table, which a generated column cannot read; and SQLite (the
-embedded default) has no tsvector and no `to_tsvector`, so no generated expression
-could be written for both databases. One mechanism serves every vector.
+Why a trigger rather than a `GeneratedField`, for every vector: a press release's
+vector holds its quotes, rows of another table, which a generated column cannot read.
+The others read only their own row, and PostgreSQL could generate them; but a
+GeneratedField's expression is compiled for every database, and SQLite (the embedded
+default) has no tsvector and no `to_tsvector`; and turning the existing columns into
+generated ones would drop them and write every row and its indexes again. So one
+mechanism serves every vector.
 
 SQLite has the columns too (always NULL: nothing fills them) and plain indexes where
 PostgreSQL has GIN ones, so every database has the schema the models declare; site
