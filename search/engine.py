@@ -11,9 +11,9 @@ and given snippets.
   finds "priority"), words in a title (weight A) outranking a standfirst or summary
   (B) and the body (C), ranked by `ts_rank`, snippets by `SearchHeadline`. The
   priorities, press releases, decisions and quotes are matched against their stored
-  `search_vector` columns (kept by triggers, GIN-indexed: news/migrations/0005 and
-  priorities/migrations/0003, `_stored_search_vectors.py`), so no row's text is turned
-  into a vector at search time. Change a vector's fields here and there together.
+  `search_vector` fields (kept by the triggers their models name, GIN-indexed: see
+  search/vectors.py), so no row's text is turned into a vector at search time. Change
+  a vector's fields here and there together.
 - On SQLite (development): every word must appear somewhere (case-insensitive, with
   a crude English stemmer), ranked by where each word matched, title first.
 
@@ -32,7 +32,7 @@ from html import unescape
 from operator import add, and_, or_
 
 from django.contrib.postgres.aggregates import StringAgg
-from django.contrib.postgres.search import SearchHeadline, SearchQuery
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection, models
 from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.expressions import RawSQL
@@ -243,23 +243,14 @@ def stored_heading_rank(model, query):
     a match found only in the body gets BODY_RANK, so body-only matches come after the
     others, newest first.
     """
-    table = connection.ops.quote_name(model._meta.db_table)
-    return RawSQL(
-        f"ts_rank({table}.search_heading, websearch_to_tsquery(%s::regconfig, %s)) + %s",
-        (CONFIG, query, BODY_RANK),
-        output_field=models.FloatField(),
-    )
+    query = SearchQuery(query, search_type="websearch", config=CONFIG)
+    return SearchRank(F("search_heading"), query) + Value(BODY_RANK)
 
 
 def stored_column_matches(model, column, text):
-    """A stored tsvector column (see the module docstring) matches `text` (websearch
-    syntax). Not a model field, so written as SQL: Django never loads the column."""
-    table = connection.ops.quote_name(model._meta.db_table)
-    return RawSQL(
-        f"{table}.{column} @@ websearch_to_tsquery(%s::regconfig, %s)",
-        (CONFIG, text),
-        output_field=models.BooleanField(),
-    )
+    """A stored search vector field (see the module docstring) matches `text`
+    (websearch syntax)."""
+    return Q(**{column: SearchQuery(text, search_type="websearch", config=CONFIG)})
 
 
 def stored_vector_matches(model, query):
@@ -283,10 +274,9 @@ def heading_has_a_word(model, words):
 
 
 def heading_has_no_word(model, words):
-    """The opposite of heading_has_a_word (true, not NULL, for a NULL heading, which
-    the trigger never leaves)."""
-    has_a_word, params = heading_has_a_word(model, words).as_sql(None, None)
-    return RawSQL(f"NOT coalesce({has_a_word}, false)", params, output_field=models.BooleanField())
+    """The opposite of heading_has_a_word (true for a NULL heading, which the trigger
+    never leaves: Django negates a nullable field's lookup so)."""
+    return ~heading_has_a_word(model, words)
 
 
 def heading_matches(model, query):
