@@ -388,8 +388,10 @@ def edits_under_load(config, port, pages, env):
     )
     stop, observers = threading.Event(), []
     try:
-        if not editor.stdout.readline().startswith("BENCH_READY"):
-            raise RuntimeError("The editor did not start; run it by hand to see why")
+        # Django's shell may say something first (its automatic imports).
+        while not (line := editor.stdout.readline()).startswith("BENCH_READY"):
+            if not line:
+                raise RuntimeError("The editor did not start; run it by hand to see why")
         for page in pages:
             warm_up(port, page["path"])
         stop, observers, seen = edits.start_observers(port, pages, stop)
@@ -746,7 +748,11 @@ def main():
 
         runs = run_rounds(config, pages, ports)
         print("Edits under load...", flush=True)
-        edit_run = edits_under_load(config, ports["site"], pages, env_on)
+        try:
+            edit_run = edits_under_load(config, ports["site"], pages, env_on)
+        except (RuntimeError, OSError, subprocess.SubprocessError) as error:
+            print(f"  edits under load not measured: {error}", flush=True)
+            edit_run = None
         print("Weighing pages and timing searches...", flush=True)
         for page in pages:
             page["weight"] = page_weight(ports["proxy"], page)
