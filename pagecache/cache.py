@@ -2,11 +2,9 @@
 The whole-page cache: anonymous visitors' pages answered without entering Django, and
 never stale. How it works and why: docs/notes/cache.md.
 
-`PageCache` is Django's WSGI handler (wsgi.py serves it) with two additions. Before
-Django: a request that may share a stored page (`page_key`) is answered from the cache
-when its copy is current. After Django: `may_keep` says whether the response may be
-given to any anonymous visitor; if so it gets `Cache-Control: public` and, on a GET, is
-stored exactly as Django sends it (status, header list, body).
+`PageCache` is Django's WSGI handler with the cache built in: a request with a page key
+(`page_key`) is answered from the cache when its copy is current; otherwise Django
+renders it, and `may_keep` says whether the response may be given to anyone else.
 
 Changes made with `QuerySet.update()`, `bulk_create()` or raw SQL send no signal: call
 `content_changed()` after them.
@@ -80,13 +78,10 @@ def is_secure(environ):
 
 
 def page_key(environ):
-    """The cache key of this request's page, or None when its page is its own: not a
-    GET or HEAD, a session or messages cookie, the admin, or a query parameter the
-    pages do not use.
+    """The cache key of this request's page, or None when its page is its own.
 
-    The scheme and host are part of the key: an http request that Django would
-    redirect, or a host Django would refuse, never finds a stored page, because
-    Django never answered one of them with a 200 to keep.
+    With the scheme and host in the key, a request Django would redirect (http) or
+    refuse (a bad Host) never finds a page: Django never answered one with a 200.
     """
     if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
         return None
