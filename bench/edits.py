@@ -42,8 +42,9 @@ def edit_shown(body):
 
 def edit_item(path, every, count, *, wait_for_go=True, out=None):
     """Save the item at `path` `count` times, one save every `every` seconds, the first
-    half a period after "go" is read from stdin; print `BENCH_EDIT {...}` when each save
-    has returned (committed, and every server told). The title is put back at the end."""
+    half a period after a line ("go") is read from stdin; print `BENCH_EDIT {...}` when
+    each save has returned (committed, and every server told). The title is put back
+    once another line ("stop") is read, when nobody is looking any more."""
     from django.urls import resolve
 
     from news.models import PressRelease
@@ -62,6 +63,8 @@ def edit_item(path, every, count, *, wait_for_go=True, out=None):
             item.save()
             saved = {"number": number, "saved": time.time()}
             print("BENCH_EDIT " + json.dumps(saved), file=out, flush=True)
+        if wait_for_go:
+            sys.stdin.readline()
     finally:
         item.title = original
         item.save()

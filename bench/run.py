@@ -416,7 +416,7 @@ def edits_under_load(config, port, pages, env):
         editor.stdin.flush()
         data = bench_json(load.communicate()[0])
         stop.set()
-        saved = edits.edits_printed(editor.communicate(timeout=120)[0])
+        saved = edits.edits_printed(editor.communicate("stop\n", timeout=120)[0])
     finally:
         stop.set()
         for observer in observers:

@@ -242,9 +242,11 @@ class LocalCopies(threading.local):
         if self.pid != os.getpid() or self.changes_seen != changes_made_here:
             return None
         try:
-            while (notice := self.pubsub.get_message(timeout=0)) is not None:
-                if notice["type"] == "message":
-                    self.version = None
+            # can_read is the cheaper look; get_message reads what it found.
+            if self.pubsub.connection.can_read(timeout=0):
+                while (notice := self.pubsub.get_message(timeout=0)) is not None:
+                    if notice["type"] == "message":
+                        self.version = None
         except Exception:
             logger.warning("Page cache: the change channel failed; asking Redis again")
             self.forget()
