@@ -416,6 +416,8 @@ def edits_under_load(config, port, pages, env):
         editor.stdin.flush()
         data = bench_json(load.communicate()[0])
         stop.set()
+        for observer in observers:
+            observer.join()  # every response in before the title is put back
         saved = edits.edits_printed(editor.communicate("stop\n", timeout=120)[0])
     finally:
         stop.set()
