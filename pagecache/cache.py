@@ -151,11 +151,7 @@ def content_changed():
 
 def current_version():
     """The content version, made if the cache has none (first start, or evicted)."""
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        version = cache.get(VERSION_KEY)
-    return version
+    return cache.get_or_set(VERSION_KEY, lambda: uuid.uuid4().hex, timeout=None)
 
 
 def is_ignored(model):
@@ -316,16 +312,21 @@ def not_modified(environ, headers):
 BODY_HEADERS = frozenset({"content-length", "content-type", "content-encoding"})
 
 
+class LookedUp(threading.local):
+    """The request in hand (per thread): its page key, and the content version it was
+    looked up under, which a page rendered for it is stored under (so a change made
+    during the render makes that copy a miss)."""
+
+    key = version = None
+
+
 class PageCache(WSGIHandler):
     """Django's WSGI handler, answering stored pages before Django and keeping new ones."""
 
     def __init__(self):
         super().__init__()
         self.local = LocalCopies(settings.PAGE_CACHE_LOCAL_ENTRIES)
-        # The request in hand (per thread): its page key, and the content version it was
-        # looked up under, which a page rendered for it is stored under (so a change
-        # made during the render makes that copy a miss).
-        self.looked_up = threading.local()
+        self.looked_up = LookedUp()
         if settings.PAGE_CACHE_ENABLED:
             content_changed()  # this process may run new code: no page from before it
 
@@ -369,10 +370,7 @@ class PageCache(WSGIHandler):
 
     def get_response(self, request):
         """Django's response, with every middleware's headers; kept if it may be."""
-        key, version = (
-            getattr(self.looked_up, "key", None),
-            getattr(self.looked_up, "version", None),
-        )
+        key, version = self.looked_up.key, self.looked_up.version
         self.looked_up.key = self.looked_up.version = None
         response = super().get_response(request)
         if not may_keep(key, response):
