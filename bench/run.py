@@ -21,7 +21,9 @@ The benchmark: `make bench` (or `.venv/bin/python -m bench.run`).
 6. Prints the tables and writes bench/results.md (bench/results.py).
 
 Settings come from the environment (listed in docs/notes/bench.md): BENCH_QUICK=1
-for a smoke run of a few minutes on a smaller dataset.
+for a smoke run of a few minutes on a smaller dataset; the edits scenario's are
+BENCH_EDIT_CONNECTIONS (64), BENCH_EDIT_DURATION (30 s, 10 s quick) and
+BENCH_EDIT_EVERY (2 s).
 """
 
 import gzip
