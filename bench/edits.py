@@ -94,6 +94,7 @@ def observe(port, path, stop, seen):
             body = response.read()
         except (OSError, http.client.HTTPException):
             connection.close()
+            time.sleep(0.01)  # a server that refuses does not get a tight loop
             continue
         seen.append((started, response.status, edit_shown(body)))
         if response.will_close:
