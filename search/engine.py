@@ -229,8 +229,9 @@ def vector_sql(model, column):
     summary): its stored column, or for a kind without stored vectors the same vector
     built from its fields (weights A, B, C as in the triggers)."""
     table = connection.ops.quote_name(model._meta.db_table)
-    document = content.of(model).search
-    if document.stored_vectors:
+    kind = content.of(model)
+    document = kind.search if kind is not None else None
+    if document is None or document.stored_vectors:  # (a quote keeps a vector of its own)
         return f"{table}.{column}"
     weighted = [("A", name) for name in document.title] + [("B", name) for name in document.summary]
     texts = [
@@ -612,13 +613,14 @@ class SimpleSearch:
                 if document.related is not None:
                     anywhere |= self.term_in_related(document.related, term)
                 conditions.append(anywhere)
+                weighted = [(document.title, "title"), (document.summary, "summary")]
+                whens = [
+                    When(self.field_matches(fields, term), then=WEIGHTS[weight])
+                    for fields, weight in weighted
+                    if fields  # a kind may have no summary
+                ]
                 scores.append(
-                    Case(
-                        When(self.field_matches(document.title, term), then=WEIGHTS["title"]),
-                        When(self.field_matches(document.summary, term), then=WEIGHTS["summary"]),
-                        default=WEIGHTS["body"],
-                        output_field=models.IntegerField(),
-                    )
+                    Case(*whens, default=WEIGHTS["body"], output_field=models.IntegerField())
                 )
             rows = (
                 source.public()

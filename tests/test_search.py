@@ -522,7 +522,7 @@ def test_postgresql_ranks_and_pages_like_sorting_every_match(db):
         every = backend.ranked(query, 0, 100)  # all of them: the rest unlimited
         assert {(match.kind, match.pk) for match in every} == {
             (kind, item.pk)
-            for kind, model in (("press_release", PressRelease), ("decision", CabinetDecision))
+            for kind, model in (("news", PressRelease), ("decision", CabinetDecision))
             for item in model.objects.filter(stored_vector_matches(model, query))
         }, query
         ranks = [(-match.rank, -match.timestamp) for match in every]
