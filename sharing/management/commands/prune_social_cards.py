@@ -51,7 +51,7 @@ def owner(name):
     """(kind, slug) of the card stored as `name`, or None if the name does not say."""
     relative = name.removeprefix(f"{social_cards.STORAGE_FOLDER}/")
     match = CARD_NAME.match(relative)
-    if match is None or match["kind"] not in social_cards.KINDS:
+    if match is None or match["kind"] not in social_cards.card_kinds():
         return None
     return match["kind"], match["slug"]
 
