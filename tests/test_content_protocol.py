@@ -10,6 +10,7 @@ import json
 from datetime import datetime
 
 import pytest
+from django.core.management import call_command
 from django.template.loader import get_template
 from django.urls import NoReverseMatch, resolve, reverse
 from django.utils.safestring import SafeString
@@ -113,6 +114,23 @@ def test_a_draft_notice_appears_nowhere(client, draft):
         assert draft.get_absolute_url() not in client.get(reverse(feed)).content.decode()
     card = reverse("social-card", kwargs={"kind": "notice", "slug": draft.slug})
     assert client.get(card).status_code == 404
+
+
+def test_a_renamed_notice_keeps_its_old_address_and_a_withdrawn_one_is_gone(client, notice):
+    old_address = notice.get_absolute_url()
+    notice.title, notice.slug = "Noticeboard moved", "noticeboard-moved"
+    notice.save()
+    assert client.get(old_address).headers["Location"] == notice.get_absolute_url()
+
+    notice.status = Status.DRAFT
+    notice.save()
+    assert client.get(notice.get_absolute_url()).status_code == 410
+
+
+def test_the_new_kind_passes_the_system_checks():
+    """What the guide asks of a new kind (a permission to publish, a slug for its
+    address history) is all there: Django's checks find nothing to say."""
+    call_command("check", "noticeboard", "publishing", fail_level="WARNING")
 
 
 # Every registered kind implements the whole protocol ----------------------------------

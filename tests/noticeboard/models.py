@@ -1,10 +1,10 @@
 from django.db import models
 from django.urls import reverse
 
-from publishing.models import Publishable, SlugFromTitle
+from publishing.models import HasAddressHistory, SlugFromTitle
 
 
-class Notice(SlugFromTitle, Publishable):
+class Notice(SlugFromTitle, HasAddressHistory):
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=120, unique=True)
     summary = models.TextField(help_text="A sentence or two, shown in lists and link previews.")
@@ -12,6 +12,7 @@ class Notice(SlugFromTitle, Publishable):
 
     class Meta:
         ordering = ["-published_at", "-pk"]
+        permissions = [("publish_notice", "Can publish, unpublish and schedule notices")]
 
     def __str__(self):
         return self.title

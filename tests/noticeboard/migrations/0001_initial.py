@@ -27,6 +27,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-published_at', '-pk'],
+                'permissions': [('publish_notice', 'Can publish, unpublish and schedule notices')],
             },
         ),
     ]
