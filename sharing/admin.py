@@ -47,9 +47,9 @@ def share_description(item):
 def share_picture(item):
     """(address on this site, description, is it the photo): what the preview shows."""
     if isinstance(item, PressRelease) and item.image:
-        fallback = (item.image_renditions or {}).get("fallback")
-        src = default_storage.url(fallback[-1]["name"]) if fallback else item.image.url
-        return src, item.image_alt or item.title, True
+        fallback = (item.image.renditions or {}).get("fallback")
+        src = default_storage.url(fallback[-1]["name"]) if fallback else item.image.file.url
+        return src, item.image.alt or item.title, True
     card = social_cards.item_card(item)
     return card.path, card.alt, False
 

@@ -18,6 +18,7 @@ from priorities.models import Priority, Strategy
 from publishing.models import Status
 from tests.factories import (
     CabinetDecisionFactory,
+    ImageFactory,
     PressReleaseFactory,
     PriorityFactory,
     StrategyFactory,
@@ -236,7 +237,9 @@ def small_png():
 
 
 def test_a_photo_without_a_description_is_refused(db):
-    press_release = PressReleaseFactory.build(slug="with-photo", image=small_png(), image_alt="")
+    press_release = PressReleaseFactory.build(
+        slug="with-photo", image=ImageFactory.build(file=small_png(), alt="")
+    )
 
     with pytest.raises(ValidationError) as refused:
         press_release.full_clean()
@@ -250,12 +253,12 @@ def test_a_photo_with_a_description_is_accepted(db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     press_release = PressReleaseFactory.build(
         slug="with-photo",
-        image=small_png(),
-        image_alt="Cabinet members at County Hall",
-        image_consent_recorded=True,
+        image=ImageFactory(
+            file=small_png(), alt="Cabinet members at County Hall", consent_recorded=True
+        ),
     )
 
     press_release.full_clean()
     press_release.save()
 
-    assert (press_release.image_width, press_release.image_height) == (12, 8)
+    assert (press_release.image.width, press_release.image.height) == (12, 8)

@@ -71,17 +71,17 @@ class PreviewImage:
 
 def photo_image(item):
     """A press release's photo, at its largest rendition, as the link preview."""
-    renditions = item.image_renditions or {}
+    image = item.image
+    renditions = image.renditions or {}
     if renditions.get("fallback"):
         largest = renditions["fallback"][-1]
         url = default_storage.url(largest["name"])
         width, height = largest["width"], largest["height"]
         content_type = renditions.get("fallback_type", "image/jpeg")
     else:  # a photo stored before renditions were made
-        url, width, height = item.image.url, item.image_width, item.image_height
-        content_type = "image/png" if item.image.name.lower().endswith(".png") else "image/jpeg"
-    alt = "" if item.image_is_decorative else item.image_alt
-    return PreviewImage(absolute(url), width, height, alt or item.title, content_type)
+        url, width, height = image.file.url, image.width, image.height
+        content_type = "image/png" if image.file.name.lower().endswith(".png") else "image/jpeg"
+    return PreviewImage(absolute(url), width, height, image.alt_text or item.title, content_type)
 
 
 def card_image(card, *, versioned=True):
