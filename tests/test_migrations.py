@@ -29,6 +29,7 @@ OUR_APPS = [
     "feedback",
     "progress",
     "publishing",
+    "images",
 ]
 
 

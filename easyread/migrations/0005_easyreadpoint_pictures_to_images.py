@@ -47,10 +47,10 @@ def from_images(apps, schema_editor):
     Item = apps.get_model("easyread", "easyreadpoint")
     db = schema_editor.connection.alias
     for item in Item.objects.using(db).exclude(image=None).select_related("image").iterator():
-        for column, field in FIELDS.items():
-            setattr(item, column, getattr(item.image, field))
-        item.image_file = item.image.file.name
-        item.save(using=db, update_fields=list(FIELDS))
+        values = {column: getattr(item.image, field) for column, field in FIELDS.items()}
+        values["image_file"] = item.image.file.name
+        # update(), not save(): setting a stored picture's file would read it from storage.
+        Item.objects.using(db).filter(pk=item.pk).update(**values)
 
 
 class Migration(migrations.Migration):
