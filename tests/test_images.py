@@ -11,6 +11,7 @@ from functools import cache
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import ProtectedError
 from django.urls import reverse
 from PIL import ExifTags, Image, ImageCms
 
@@ -608,3 +609,62 @@ def test_the_admin_asks_for_alt_text_unless_the_photo_is_decorative(staff_client
         Page.of(response).text
     )
     assert not PressRelease.objects.exists()
+
+
+# The list of pictures ------------------------------------------------------------------
+
+
+def change_picture(client, picture, **changes):
+    url = reverse("admin:images_image_change", args=[picture.pk])
+    data = {**form_as_sent(client.get(url)), **changes}
+    data = {name: value for name, value in data.items() if value is not None}
+    return client.post(url, data)
+
+
+@pytest.mark.parametrize("who", ["client", "signed_in_member_of_public"])
+def test_only_staff_can_open_the_list_of_pictures(request, media_root, who):
+    visitor = request.getfixturevalue(who)
+    url = reverse("admin:images_image_changelist")
+
+    response = visitor.get(url)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_editors_look_at_pictures_and_publishers_correct_their_words(
+    editor_client, publisher_client, media_root
+):
+    picture = ImageFactory(alt="A teal rectangle")
+    url = reverse("admin:images_image_change", args=[picture.pk])
+
+    assert (
+        "A teal rectangle"
+        in Page.of(editor_client.get(reverse("admin:images_image_changelist"))).text
+    )
+    assert editor_client.post(url, {"alt": "Changed by an editor"}).status_code == 403
+    response = change_picture(publisher_client, picture, alt="A teal rectangle on white")
+
+    assert response.status_code == 302
+    picture.refresh_from_db()
+    assert picture.alt == "A teal rectangle on white"
+
+
+def test_a_picture_on_a_published_page_keeps_its_consent(publisher_client, media_root):
+    picture = ImageFactory(shows_people=True, consent_recorded=True)
+    PressReleaseFactory(image=picture, status=Status.PUBLISHED)
+
+    response = change_picture(publisher_client, picture, consent_recorded=None)
+
+    assert response.status_code == 200
+    assert "This picture is on a published page and shows people" in Page.of(response).text
+    picture.refresh_from_db()
+    assert picture.consent_recorded
+
+
+def test_a_picture_shown_on_a_page_cannot_be_deleted(media_root):
+    picture = ImageFactory()
+    PressReleaseFactory(image=picture)
+
+    with pytest.raises(ProtectedError):
+        picture.delete()
