@@ -4,6 +4,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
+from images.admin import PictureAdmin
 from images.forms import PictureForm
 from publishing.admin import (
     CHANGE_NOTE_FIELDSET,
@@ -102,7 +103,7 @@ class EasyReadPointForm(PictureForm):
     }
 
 
-class EasyReadPointInline(admin.StackedInline):
+class EasyReadPointInline(PictureAdmin, admin.StackedInline):
     model = EasyReadPoint
     form = EasyReadPointForm
     extra = 0

@@ -8,6 +8,7 @@ This works the same in an inline (an Easy Read point), where Django's "+"
 popup for a related object would not.
 """
 
+import reversion
 from django import forms
 
 from .models import Image
@@ -94,4 +95,8 @@ class PictureForm(forms.ModelForm):
         if picture is not None and (picture.pk is None or self.picture_changed()):
             picture.save()
             self.instance.image = picture
+        if picture is not None and reversion.is_active():
+            # In every version of the page, changed or not, so the history compares the
+            # picture's words version to version, and restoring one restores them.
+            reversion.add_to_revision(picture)
         return super().save(commit)

@@ -227,7 +227,7 @@ def make_renditions(name):
     """Copies of the stored photo `name` at RENDITION_WIDTHS (none wider than it),
     each in WebP and in a fallback: JPEG, or PNG if the photo has transparent parts.
 
-    Returns what PressRelease.image_renditions holds: storage names, not URLs,
+    Returns what Image.renditions holds: storage names, not URLs,
     so the pages follow wherever the media is served from.
     """
     with default_storage.open(name) as file, PillowImage.open(file, formats=FORMATS) as image:

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from images.admin import PictureAdmin
 from images.forms import PictureForm
 from publishing.admin import PUBLISHING_FIELDSET, PublishableAdmin, PublishableForm
 from sharing.admin import SHARE_PREVIEW_FIELDSET, SharePreviewAdmin
@@ -43,7 +44,7 @@ class PressReleaseForm(PictureForm, PublishableForm):
 
 
 @admin.register(PressRelease)
-class PressReleaseAdmin(SharePreviewAdmin, PublishableAdmin):
+class PressReleaseAdmin(PictureAdmin, SharePreviewAdmin, PublishableAdmin):
     form = PressReleaseForm
     list_display = ["title", "current_state", "published_at", "updated_at"]
     list_filter = ["status", "published_at", "priorities"]

@@ -21,6 +21,7 @@ from publishing.models import Status
 from tests.factories import ImageFactory, PressReleaseFactory
 from tests.html_page import Page
 from tests.test_admin import form_as_sent
+from tests.test_history import entries, history
 
 # Files an editor might pick ------------------------------------------------------------
 
@@ -668,3 +669,57 @@ def test_a_picture_shown_on_a_page_cannot_be_deleted(media_root):
 
     with pytest.raises(ProtectedError):
         picture.delete()
+
+
+def test_an_editor_reading_a_live_press_release_sees_its_photo_words(editor_client, media_root):
+    picture = ImageFactory(alt="A teal rectangle", caption="At County Hall", consent_recorded=True)
+    press_release = PressReleaseFactory(image=picture, status=Status.PUBLISHED)
+
+    page = Page.of(
+        editor_client.get(reverse("admin:news_pressrelease_change", args=[press_release.pk]))
+    )
+
+    assert "Image description (alt text): A teal rectangle" in page.text
+    assert "Image caption: At County Hall" in page.text
+    assert not page.find_all("input", name="image_alt")  # read-only: live pages are publishers'
+
+
+def test_restoring_an_earlier_version_brings_back_its_photo_and_words(
+    staff_client, client, media_root
+):
+    add_press_release(staff_client, upload("first.jpg", camera_jpeg(), "image/jpeg"))
+    press_release = PressRelease.objects.get()
+    first = press_release.image
+    second_png = encoded(Image.new("RGB", (700, 500)), "PNG")
+    change_press_release(staff_client, press_release, image_alt="Words for the first photo")
+    change_press_release(
+        staff_client,
+        press_release,
+        image=upload("second.png", second_png),
+        image_alt="Words for the second photo",
+    )
+    second = PressRelease.objects.get().image
+
+    # The versions, newest first: the second photo, new words, the first save.
+    [restore_url] = entries(history(staff_client, press_release))[1]["restore"]
+    preview = staff_client.get(restore_url)
+    response = staff_client.post(restore_url, form_as_sent(preview))
+
+    assert response.status_code == 302
+    page = Page.of(client.get(press_release.get_absolute_url()))
+    [img] = page.find_all("img", **{"class": "app-figure__image"})
+    assert img.attrs["alt"] == "Words for the first photo"
+    assert all(name not in img.attrs["srcset"] for name in second.stored_files)
+    press_release.refresh_from_db()
+    assert press_release.image == first
+
+
+def test_the_history_shows_the_photo_words_that_changed(staff_client, media_root):
+    add_press_release(staff_client, upload("photo.jpg", camera_jpeg(), "image/jpeg"))
+    press_release = PressRelease.objects.get()
+
+    change_press_release(staff_client, press_release, image_credit="A parent carer")
+
+    [newest, *_] = entries(history(staff_client, press_release))
+    assert "A parent carer" in " ".join(newest["added"])
+    assert "Wiltshire Council" in " ".join(newest["removed"])
