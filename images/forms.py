@@ -10,6 +10,8 @@ popup for a related object would not.
 
 import reversion
 from django import forms
+from django.contrib.admin import widgets
+from django.db import models
 
 from .models import Image
 
@@ -27,7 +29,13 @@ WORDS = {name: field for name, field in PICTURE_FIELDS.items() if name != "image
 
 
 def image_form_field(name, **kwargs):
-    return Image._meta.get_field(name).formfield(**kwargs)
+    """The Image field's form field, with the widget the admin gives such a field."""
+    field = Image._meta.get_field(name)
+    if isinstance(field, models.FileField):
+        kwargs.setdefault("widget", widgets.AdminFileWidget)
+    elif isinstance(field, models.CharField):
+        kwargs.setdefault("widget", widgets.AdminTextInputWidget)
+    return field.formfield(**kwargs)
 
 
 class PictureForm(forms.ModelForm):
@@ -35,7 +43,7 @@ class PictureForm(forms.ModelForm):
     PICTURE_FIELDS the model uses, each with its words for editors, as (label, help
     text); the others are left out, so they leave the Image as it is."""
 
-    image = image_form_field("file", required=False, widget=forms.ClearableFileInput)
+    image = image_form_field("file", required=False)
     image_alt = image_form_field("alt")
     image_is_decorative = image_form_field("is_decorative")
     image_caption = image_form_field("caption")

@@ -7,10 +7,15 @@ then the migrations are unapplied and every value is back in its column. Runs on
 whichever database the suite runs on (DATABASE_URL): SQLite and PostgreSQL.
 """
 
+import json
+
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.core import serializers
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
+from reversion.models import Version
 
 from easyread.models import EasyReadPoint
 from images.models import Image
@@ -94,6 +99,8 @@ POINTS = {
         "image_renditions": renditions("easyread/2024/dddd", 100, 100),
     },
 }
+# What an earlier version of "workshop", kept in the history, said of its photo.
+OLDER_WORDS = {"image_alt": "An older description", "image_caption": "", "image_credit": ""}
 AS_IMAGE = {
     "image": "file",
     "image_width": "width",
@@ -109,7 +116,8 @@ AS_IMAGE = {
 
 
 def historical_models():
-    state = MigrationExecutor(connection).loader.project_state(BEFORE)
+    # With the history's tables, which the picture migrations leave in place.
+    state = MigrationExecutor(connection).loader.project_state([*BEFORE, leaf("reversion")])
     return state.apps
 
 
@@ -132,6 +140,47 @@ def make_todays_rows():
     Point = apps.get_model("easyread", "EasyReadPoint")
     for order, (text, columns) in enumerate([*POINTS.items(), ("No picture here.", {})]):
         Point.objects.create(version=version, order=order, text=text, **columns)
+
+    # Versions in the history, as django-reversion stores them: an earlier one of
+    # "workshop" with other words, the current one, one of a press release without a
+    # photo and one of a point.
+    workshop = PressRelease.objects.get(slug="workshop")
+    older = PressRelease(**{**model_values(workshop), **OLDER_WORDS})
+    keep_versions(
+        apps,
+        [older, workshop, PressRelease.objects.get(slug="no-photo"), Point.objects.get(order=0)],
+    )
+
+
+def model_values(item):
+    return {f.attname: getattr(item, f.attname) for f in item._meta.concrete_fields}
+
+
+def keep_versions(apps, items):
+    ContentTypeThen = apps.get_model("contenttypes", "ContentType")
+    Version = apps.get_model("reversion", "Version")
+    for item in items:
+        revision = apps.get_model("reversion", "Revision").objects.create(
+            date_created=timezone.now(), comment="Saved."
+        )
+        Version.objects.create(
+            revision=revision,
+            object_id=str(item.pk),
+            content_type=ContentTypeThen.objects.get(
+                app_label=item._meta.app_label, model=item._meta.model_name
+            ),
+            db="default",
+            format="json",
+            serialized_data=serializers.serialize("json", [item]),
+            object_repr=str(item.pk),
+        )
+
+
+def stored_versions():
+    return {
+        version.pk: json.loads(version.serialized_data)
+        for version in Version.objects.order_by("pk")
+    }
 
 
 def columns_now():
@@ -170,6 +219,7 @@ def test_todays_pictures_move_into_image_rows_with_nothing_lost_and_back(back_to
     migrate(*BEFORE)
     make_todays_rows()
     before = columns_now()
+    versions_before = stored_versions()
 
     migrate(*latest)
 
@@ -183,7 +233,7 @@ def test_todays_pictures_move_into_image_rows_with_nothing_lost_and_back(back_to
     for text, columns in POINTS.items():
         assert as_columns(points[text].image, columns) == columns, text
     assert points["No picture here."].image is None
-    assert Image.objects.count() == len(PHOTOS) + len(POINTS)
+    assert Image.objects.count() == len(PHOTOS) + len(POINTS) + 1  # and the older words
     # What the pages show comes from the Image now, the same as before.
     workshop = press_releases["workshop"]
     assert workshop.picture.alt == "Parents and officers around a table"
@@ -191,12 +241,26 @@ def test_todays_pictures_move_into_image_rows_with_nothing_lost_and_back(back_to
     assert press_releases["decorative"].picture.alt == ""
     assert press_releases["decorative"].picture.src == "/media/news/2024/bbbb.png"
 
+    # Each version in the history still reads, with the picture and words it had.
+    workshop_versions = [
+        version.field_dict["image_id"]
+        for version in Version.objects.get_for_object(workshop).order_by("pk")
+    ]
+    older, current = Image.objects.get(pk=workshop_versions[0]), workshop.image
+    assert workshop_versions[1] == current.pk
+    assert as_columns(older, PHOTOS["workshop"]) == {**PHOTOS["workshop"], **OLDER_WORDS}
+    [no_photo] = Version.objects.get_for_object(press_releases["no-photo"])
+    assert no_photo.field_dict["image_id"] is None
+    [point] = Version.objects.get_for_object(points["We will listen to you."])
+    assert point.field_dict["image_id"] == points["We will listen to you."].image_id
+
     migrate(*BEFORE)
 
     assert columns_now() == before
+    assert stored_versions() == versions_before
 
     # And forwards again: the Image rows left behind are used again, not copied.
     migrate(*latest)
-    assert Image.objects.count() == len(PHOTOS) + len(POINTS)
+    assert Image.objects.count() == len(PHOTOS) + len(POINTS) + 1
     for slug, columns in PHOTOS.items():
         assert as_columns(PressRelease.objects.get(slug=slug).image, columns) == columns
