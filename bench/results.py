@@ -31,6 +31,7 @@ MAX_QUERIES = 6
 MAX_PAGE_KB = 60
 MAX_P99_MS = 50
 MAX_SEARCH_P50_MS = 30
+MAX_EDITS_P99_MS = 250
 
 
 def median_of(samples):
@@ -213,6 +214,7 @@ def targets(run):
             "not met" if third_party else ("met" if html_pages else "not measured"),
         )
     )
+    rows += edits_targets(run.get("edits"))
     fonts = [p["name"] for p in html_pages if p["weight"].get("fonts")]
     rows.append(
         (
@@ -222,6 +224,83 @@ def targets(run):
         )
     )
     return rows
+
+
+def edits_targets(edits):
+    """The edits-under-load rows: no non-2xx answer, p99, and staleness."""
+    if not edits:
+        return []
+    load = f"c={edits['connections']}, an edit every {edits['every_s']:g} s"
+    stale = edits["staleness"]
+    return [
+        (
+            f"Edits under load ({load}): no non-2xx answer",
+            f"{edits['non_2xx']:,} non-2xx, {edits['socket_errors']:,} socket errors "
+            f"in {edits['requests']:,} requests",
+            "met" if edits["non_2xx"] == 0 and edits["socket_errors"] == 0 else "not met",
+        ),
+        (
+            f"Edits under load ({load}): p99 < {MAX_EDITS_P99_MS} ms",
+            f"p50 {ms(edits['p50_ms'])} ms, p99 {ms(edits['p99_ms'])} ms",
+            at_most(edits["p99_ms"], MAX_EDITS_P99_MS),
+        ),
+        (
+            f"Edits under load ({load}): no response asked for after a save shows "
+            "the text from before it",
+            f"{stale['stale responses']:,} stale responses over {stale['edits']} edits",
+            "met" if stale["stale responses"] == 0 and stale["edits"] else "not met",
+        ),
+    ]
+
+
+def edits_section(edits):
+    """The "Edits under load" part of results.md."""
+    stale = edits["staleness"]
+    return [
+        "## Edits under load",
+        "",
+        f"wrk at {edits['connections']} connections for {edits['duration_s']} s (page cache on),",
+        f"each thread asking for the {len(edits['pages'])} pages in turn, while the news",
+        f"detail page's item (`{edits['edited']}`) was edited and saved every",
+        f"{edits['every_s']:g} s ({stale['edits']} edits), through the ORM in a process of its",
+        "own as the admin saves. One observer per page asked for it again and again on a",
+        "connection of its own and noted which edit each response showed. A response is",
+        "stale when it shows less than the last edit saved before it was asked for; an",
+        "edit has shown everywhere from when the first fresh response after the last",
+        "stale one was asked for (0 when none was stale). Pages that show the item: "
+        + (", ".join(stale["pages"]) or "none")
+        + ".",
+        "",
+        table(
+            [
+                "requests",
+                "req/s",
+                "p50 ms",
+                "p99 ms",
+                "max ms",
+                "non-2xx",
+                "socket errors",
+                "stale responses",
+                "until shown everywhere: median ms",
+                "longest ms",
+            ],
+            [
+                (
+                    f"{edits['requests']:,}",
+                    f"{edits['rps']:,.0f}",
+                    ms(edits["p50_ms"]),
+                    ms(edits["p99_ms"]),
+                    ms(edits["max_ms"]),
+                    f"{edits['non_2xx']:,}",
+                    f"{edits['socket_errors']:,}",
+                    f"{stale['stale responses']:,}",
+                    ms(stale["median ms"]),
+                    ms(stale["max ms"]),
+                )
+            ],
+        ),
+        "",
+    ]
 
 
 def kb(size):
@@ -359,6 +438,8 @@ def render(run):
         ),
         "",
     ]
+    if run.get("edits"):
+        parts += edits_section(run["edits"])
     search = run.get("search")
     if search:
         parts += [

@@ -13,12 +13,17 @@ The benchmark: `make bench` (or `.venv/bin/python -m bench.run`).
 3. Drives every target with wrk at the same settings, interleaved: round 1 all
    targets (each page's three references next to the page itself), round 2 all
    targets... and keeps the medians.
-4. Counts SQL queries per page (bench/probe.py), measures what each page weighs
+4. Edits under load (bench/edits.py): wrk at 64 connections across the pages for 30 s
+   while an item is edited and saved every 2 s; non-2xx answers, p50, p99, and how
+   long each edit took to show in every response.
+5. Counts SQL queries per page (bench/probe.py), measures what each page weighs
    compressed with its CSS and JS, times searches one by one against PostgreSQL.
-5. Prints the tables and writes bench/results.md (bench/results.py).
+6. Prints the tables and writes bench/results.md (bench/results.py).
 
 Settings come from the environment (listed in docs/notes/bench.md): BENCH_QUICK=1
-for a smoke run of a few minutes on a smaller dataset.
+for a smoke run of a few minutes on a smaller dataset; the edits scenario's are
+BENCH_EDIT_CONNECTIONS (64), BENCH_EDIT_DURATION (30 s, 10 s quick) and
+BENCH_EDIT_EVERY (2 s).
 """
 
 import gzip
@@ -33,12 +38,13 @@ import signal
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-from bench import results
+from bench import edits, results
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -94,6 +100,10 @@ class Settings:
         self.deliverables = setting("BENCH_DELIVERABLES", 60)
         self.photos = setting("BENCH_PHOTOS", 10 if QUICK else 40)
         self.search_requests = setting("BENCH_SEARCH_REQUESTS", 36 if QUICK else 108)
+        # Edits under load (bench/edits.py): a shorter load in quick mode.
+        self.edit_connections = setting("BENCH_EDIT_CONNECTIONS", 64)
+        self.edit_duration = setting("BENCH_EDIT_DURATION", 10 if QUICK else 30)
+        self.edit_every = setting("BENCH_EDIT_EVERY", 2.0)
         database = "strategy_site_bench_quick" if QUICK else "strategy_site_bench"
         self.database_url = setting(
             "BENCH_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{database}"
@@ -116,6 +126,8 @@ class Settings:
             "database": self.database_url,
             "cache": f"{self.redis_url} (prefix bench); off: {self.cache_off}",
             "search requests": self.search_requests,
+            "edits under load": f"wrk -t{self.threads} -c{self.edit_connections} "
+            f"-d{self.edit_duration}s across the pages, an edit saved every {self.edit_every:g}s",
         }
 
 
@@ -350,6 +362,89 @@ def medians(runs):
     return {
         group: {name: results.median_of(samples) for name, samples in by_name.items()}
         for group, by_name in runs.items()
+    }
+
+
+def edits_under_load(config, port, pages, env):
+    """The edits-under-load scenario (bench/edits.py) against the site, page cache on:
+    wrk across every page, an editor saving the news detail page's item, and one
+    observer per page. None when there is no news detail page to edit."""
+    detail = next((page for page in pages if page["name"] == "news detail"), None)
+    if detail is None:
+        return None
+    count = int(config.edit_duration // config.edit_every)
+    editor = subprocess.Popen(
+        [
+            str(PYTHON),
+            "manage.py",
+            "shell",
+            "-c",
+            "from bench.edits import edit_item; "
+            f"edit_item({detail['path']!r}, {config.edit_every}, {count})",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    stop, observers = threading.Event(), []
+    try:
+        # Django's shell may say something first (its automatic imports).
+        while not (line := editor.stdout.readline()).startswith("BENCH_READY"):
+            if not line:
+                raise RuntimeError("The editor did not start; run it by hand to see why")
+        for page in pages:
+            warm_up(port, page["path"])
+        stop, observers, seen = edits.start_observers(port, pages, stop)
+        load = subprocess.Popen(
+            [
+                "wrk",
+                f"-t{config.threads}",
+                f"-c{config.edit_connections}",
+                f"-d{config.edit_duration}s",
+                "--timeout",
+                "10s",
+                "-s",
+                str(BENCH / "edits.lua"),
+                f"http://127.0.0.1:{port}",
+                "--",
+                *(page["path"] for page in pages),
+            ],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        editor.stdin.write("go\n")
+        editor.stdin.flush()
+        data = bench_json(load.communicate()[0])
+        stop.set()
+        for observer in observers:
+            observer.join()  # every response in before the title is put back
+        saved = edits.edits_printed(editor.communicate("stop\n", timeout=120)[0])
+    finally:
+        stop.set()
+        for observer in observers:
+            observer.join()
+        if editor.poll() is None:
+            editor.kill()
+            editor.wait()
+    socket_errors = sum(
+        data[key] for key in ("connect_errors", "read_errors", "write_errors", "timeouts")
+    )
+    return {
+        "connections": config.edit_connections,
+        "duration_s": config.edit_duration,
+        "every_s": config.edit_every,
+        "pages": [page["name"] for page in pages],
+        "edited": detail["path"],
+        "requests": data["requests"],
+        "rps": data["requests"] / (data["duration_us"] / 1_000_000),
+        "p50_ms": data["p50_us"] / 1000,
+        "p99_ms": data["p99_us"] / 1000,
+        "max_ms": data["max_us"] / 1000,
+        "non_2xx": data["non_2xx"],
+        "socket_errors": socket_errors,
+        "staleness": edits.staleness(saved, seen),
     }
 
 
@@ -656,6 +751,12 @@ def main():
         measure_reference_bytes(ports, pages)
 
         runs = run_rounds(config, pages, ports)
+        print("Edits under load...", flush=True)
+        try:
+            edit_run = edits_under_load(config, ports["site"], pages, env_on)
+        except (RuntimeError, OSError, subprocess.SubprocessError) as error:
+            print(f"  edits under load not measured: {error}", flush=True)
+            edit_run = None
         print("Weighing pages and timing searches...", flush=True)
         for page in pages:
             page["weight"] = page_weight(ports["proxy"], page)
@@ -685,6 +786,7 @@ def main():
         "medians": medians(runs),
         "runs": runs,
         "search": search,
+        "edits": edit_run,
     }
     (WORK / "results.json").write_text(json.dumps(run, indent=2))
     markdown = results.write(config.results_path, run)

@@ -40,8 +40,8 @@ def pre_fork(server, worker):
     """Freeze the loaded app's objects out of the garbage collector's sight before
     each fork. A new worker shares the master's memory copy-on-write; its first full
     collection would otherwise walk (and so write to, and copy) every object Django
-    loaded. Measured with `make bench`'s settings: while workers were recycled
-    (max_requests), cached pages' p99 rose from about 4 ms to 60-180 ms; frozen, 4-6 ms.
+    loaded, and each worker recycled by max_requests would pause its first requests,
+    cached pages included, while it did (docs/notes/perf.md).
     """
     gc.freeze()
 

@@ -13,7 +13,7 @@ from publishing.admin import (
     PublishableForm,
 )
 
-from .models import PAGE_TYPES, EasyReadPoint, EasyReadVersion
+from .models import EasyReadPoint, EasyReadVersion, page_types
 
 NEEDS_REVIEW = "Needs review"
 UP_TO_DATE = "Up to date"
@@ -26,7 +26,7 @@ def when(moment):
 def page_choices():
     """Every page that can have an Easy Read version, grouped by type, for a select box."""
     groups = []
-    for page_type in PAGE_TYPES:
+    for page_type in page_types():
         content_type = ContentType.objects.get_for_model(page_type.model)
         pages = page_type.model._default_manager.all()
         options = [(f"{content_type.pk}:{page.pk}", str(page)) for page in pages]
@@ -121,10 +121,10 @@ class PageTypeFilter(admin.SimpleListFilter):
     parameter_name = "type"
 
     def lookups(self, request, model_admin):
-        return [("-".join(page_type.key), page_type.label) for page_type in PAGE_TYPES]
+        return [("-".join(page_type.key), page_type.label) for page_type in page_types()]
 
     def queryset(self, request, queryset):
-        for page_type in PAGE_TYPES:
+        for page_type in page_types():
             if self.value() == "-".join(page_type.key):
                 app_label, model_name = page_type.key
                 return queryset.filter(

@@ -8,10 +8,11 @@ class EasyReadConfig(AppConfig):
     verbose_name = "Easy Read"
 
     def ready(self):
-        # Cache housekeeping only: the cached list of published pairings must
-        # follow every save and delete, from the admin, fixtures or the shell.
+        from . import content  # noqa: F401 - registers the kind of content
         from .models import EasyReadVersion
         from .pairings import forget_pairings
 
+        # Cache housekeeping: the cached list of published pairings must
+        # follow every save and delete, from the admin, fixtures or the shell.
         post_save.connect(forget_pairings, sender=EasyReadVersion, dispatch_uid="easyread-save")
         post_delete.connect(forget_pairings, sender=EasyReadVersion, dispatch_uid="easyread-delete")

@@ -3,7 +3,8 @@ Easy Read versions of the site's pages: the same information in short sentences,
 one idea per line, with an optional picture beside each point.
 
 An Easy Read version belongs to one standard page (a priority, a press release, a
-decision, the accessibility statement) through a generic relation, so any page
+decision, the accessibility statement: every kind of content registered with an
+`easy_read` pairing, publishing/content.py) through a generic relation, so any page
 type can have one without a column of its own. The two pages link to each other.
 Because the Easy Read text is a rewording, it can fall behind: when the standard
 page changes after someone last checked the Easy Read version against it, the
@@ -22,10 +23,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from accessibility.models import AccessibilityStatement
 from images import models as images
-from news.models import CabinetDecision, PressRelease
-from priorities.models import Priority
+from publishing import content
 from publishing.models import Publishable, PublishableQuerySet, Status
 
 
@@ -49,26 +48,28 @@ class PageType:
 
     def public_pages(self):
         """The pages the public can see, for the admin's list of pages to pair with."""
-        manager = self.model._default_manager
-        return manager.published() if hasattr(manager, "published") else manager.all()
+        return content.of(self.model).published()
 
 
-# Every page type with a public page of its own. Each must have `updated_at`
-# (the "needs review" flag compares it) and a public address.
-PAGE_TYPES = [
-    PageType(Priority, "Priority", "easyread:priority", ("priorities:index", "Priorities")),
-    PageType(PressRelease, "Press release", "easyread:press-release", ("news:index", "News")),
-    PageType(
-        CabinetDecision, "Cabinet decision", "easyread:decision", ("decisions:index", "Decisions")
-    ),
-    PageType(
-        AccessibilityStatement,
-        "Accessibility statement",
-        "easyread:accessibility-statement",
-        by_slug=False,
-    ),
-]
-PAGE_TYPES_BY_KEY = {page_type.key: page_type for page_type in PAGE_TYPES}
+def page_types():
+    """Every page type that can have an Easy Read version: the kinds of content
+    registered with an `easy_read` pairing, in registration order. Each has
+    `updated_at` (the "needs review" flag compares it) and a public address."""
+    return [
+        PageType(
+            kind.model,
+            kind.easy_read.label,
+            f"easyread:{kind.easy_read.url_name}",
+            kind.easy_read.section,
+            kind.easy_read.by_slug,
+        )
+        for kind in content.kinds()
+        if kind.easy_read is not None
+    ]
+
+
+def page_types_by_key():
+    return {page_type.key: page_type for page_type in page_types()}
 
 
 def page_type_of(page):
@@ -76,13 +77,13 @@ def page_type_of(page):
     meta = getattr(page, "_meta", None)
     if meta is None:
         return None
-    return PAGE_TYPES_BY_KEY.get((meta.app_label, meta.model_name))
+    return page_types_by_key().get((meta.app_label, meta.model_name))
 
 
 def pairable_content_types():
     """For `limit_choices_to`: only page types with a public page."""
     query = Q(pk__in=[])
-    for app_label, model_name in PAGE_TYPES_BY_KEY:
+    for app_label, model_name in page_types_by_key():
         query |= Q(app_label=app_label, model=model_name)
     return query
 
@@ -95,7 +96,7 @@ class EasyReadQuerySet(PublishableQuerySet):
         """Versions whose standard page was changed after they were last checked,
         or that have never been checked."""
         changed_since = Q(checked_at__isnull=True)
-        for page_type in PAGE_TYPES:
+        for page_type in page_types():
             model = page_type.model
             changed = model._default_manager.filter(
                 pk=OuterRef("object_id"), updated_at__gt=OuterRef("checked_at")
@@ -111,6 +112,9 @@ class EasyReadQuerySet(PublishableQuerySet):
 
 
 class EasyReadVersion(Publishable):
+    """Its address is its standard page's address plus "easy-read/", so the standard
+    page's address history keeps its links working: it has none of its own."""
+
     content_type = models.ForeignKey(
         ContentType,
         on_delete=models.PROTECT,
@@ -168,7 +172,7 @@ class EasyReadVersion(Publishable):
         if self.content_type_id is None:
             return None
         content_type = ContentType.objects.get_for_id(self.content_type_id)
-        return PAGE_TYPES_BY_KEY.get((content_type.app_label, content_type.model))
+        return page_types_by_key().get((content_type.app_label, content_type.model))
 
     def get_absolute_url(self):
         page = self.page
@@ -191,14 +195,6 @@ class EasyReadVersion(Publishable):
         super().clean()
         if self.content_type_id and self.object_id is not None and self.page is None:
             raise ValidationError("The page this Easy Read version belongs to does not exist.")
-
-    # Its address is the standard page's address plus "easy-read/", so the standard
-    # page's own address records (publishing.models.SlugRecord) keep its links
-    # working: it has no slug of its own for Publishable to remember.
-    slug = None
-
-    def _saved_slug(self):
-        return None
 
 
 class EasyReadPoint(images.HasPicture):

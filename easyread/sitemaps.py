@@ -1,4 +1,4 @@
-"""This app's entries in /sitemap.xml (merged in strategy_site/urls.py)."""
+"""This app's entries in /sitemap.xml (registered in easyread/content.py)."""
 
 from sharing.sitemaps import SiteUrlSitemap
 

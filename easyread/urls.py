@@ -1,38 +1,25 @@
 """Easy Read pages sit beside the pages they pair with: the standard page's
-address plus "easy-read/". Included after the priorities, news and decisions
-sections, whose own patterns never match these longer addresses."""
+address plus "easy-read/" (each kind's `easy_read` pairing, publishing/content.py,
+gives its route). Included after the content apps' own sections, whose patterns
+never match these longer addresses."""
 
 from django.urls import path
 
-from .models import PAGE_TYPES_BY_KEY
+from publishing import content
+
+from .models import page_types_by_key
 from .views import EasyReadView
 
 app_name = "easyread"
 
 
-def easy_read_view(app_label, model_name):
-    return EasyReadView.as_view(page_type=PAGE_TYPES_BY_KEY[(app_label, model_name)])
+def easy_read_view(model):
+    key = (model._meta.app_label, model._meta.model_name)
+    return EasyReadView.as_view(page_type=page_types_by_key()[key])
 
 
 urlpatterns = [
-    path(
-        "priorities/<slug:slug>/easy-read/",
-        easy_read_view("priorities", "priority"),
-        name="priority",
-    ),
-    path(
-        "news/<slug:slug>/easy-read/",
-        easy_read_view("news", "pressrelease"),
-        name="press-release",
-    ),
-    path(
-        "decisions/<slug:slug>/easy-read/",
-        easy_read_view("news", "cabinetdecision"),
-        name="decision",
-    ),
-    path(
-        "accessibility/easy-read/",
-        easy_read_view("accessibility", "accessibilitystatement"),
-        name="accessibility-statement",
-    ),
+    path(kind.easy_read.path, easy_read_view(kind.model), name=kind.easy_read.url_name)
+    for kind in content.kinds()
+    if kind.easy_read is not None
 ]

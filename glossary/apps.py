@@ -7,4 +7,4 @@ class GlossaryConfig(AppConfig):
     verbose_name = "Glossary"
 
     def ready(self):
-        from . import signals  # noqa: F401 - connects the cache invalidation
+        from . import content, signals  # noqa: F401 - its sitemap; the cache invalidation

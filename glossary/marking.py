@@ -150,8 +150,8 @@ def pattern_tokens(form, *, exact):
 def trie_pattern(forms):
     """One pattern for many forms, sharing their beginnings ("EHC plan|EHC plans|EHCP"
     -> "EHC(?:\\ plans?|P)"). A long list of alternatives makes the regular expression
-    engine try every one at every word; a tree tries one character at a time (about four
-    times faster on the press release). Greedy, so the longest form wins."""
+    engine try every one at every word; a tree tries one character at a time, so
+    forms that begin alike are tried together. Greedy, so the longest form wins."""
     tree = {}
     for tokens in forms:
         node = tree

@@ -4,8 +4,10 @@ from django.utils.dateformat import format as date_format
 from markdownx.models import MarkdownxField
 
 from images import models as images
+from news import search_vectors
 from priorities.models import Priority, Strategy
-from publishing.models import Publishable, SlugFromTitle, Status
+from publishing.models import HasAddressHistory, PublishableQuerySet, SlugFromTitle, Status
+from search.vectors import SearchVectorIndex, StoredSearchVectorField, WithoutStoredVectors
 
 SLUG_HELP = (
     "The last part of the web address, filled in from the title. "
@@ -13,7 +15,7 @@ SLUG_HELP = (
 )
 
 
-class PressRelease(images.HasPicture, SlugFromTitle, Publishable):
+class PressRelease(images.HasPicture, SlugFromTitle, HasAddressHistory):
     title = models.CharField("headline", max_length=200)
     slug = models.SlugField(max_length=120, unique=True, help_text=SLUG_HELP)
     standfirst = models.TextField(
@@ -44,9 +46,20 @@ class PressRelease(images.HasPicture, SlugFromTitle, Publishable):
         related_name="press_releases",
         help_text="The priorities this news is about. It is listed on their pages.",
     )
+    # Site search on PostgreSQL: every searched word (its quotes' too), and the
+    # headline's and standfirst's alone for ranking, kept by these triggers.
+    search_vector = StoredSearchVectorField()
+    search_heading = StoredSearchVectorField()
+    search_triggers = (search_vectors.PRESS_RELEASE, search_vectors.QUOTE_REFRESHES_PRESS_RELEASE)
+
+    objects = WithoutStoredVectors.from_queryset(PublishableQuerySet)()
 
     class Meta:
         ordering = ["-published_at", "-pk"]
+        indexes = [
+            SearchVectorIndex(fields=["search_vector"], name="news_pressrelease_search_vector"),
+            SearchVectorIndex(fields=["search_heading"], name="news_pressrelease_search_heading"),
+        ]
         permissions = [
             ("publish_pressrelease", "Can publish, unpublish and schedule press releases")
         ]
@@ -81,15 +94,22 @@ class Quote(models.Model):
         max_length=250, blank=True, help_text="Their role, e.g. “Cabinet Member for SEND”."
     )
     text = models.TextField("quote", help_text="Their exact words, without quotation marks.")
+    # Its words and speaker (PostgreSQL). Search finds quotes through their press
+    # release's vector, which the second trigger of PressRelease.search_triggers keeps.
+    search_vector = StoredSearchVectorField()
+    search_triggers = (search_vectors.QUOTE,)
+
+    objects = WithoutStoredVectors()
 
     class Meta:
         ordering = ["order", "pk"]
+        indexes = [SearchVectorIndex(fields=["search_vector"], name="news_quote_search_vector")]
 
     def __str__(self):
         return f"{self.speaker}: {self.text[:60]}"
 
 
-class CabinetDecision(SlugFromTitle, Publishable):
+class CabinetDecision(SlugFromTitle, HasAddressHistory):
     class DecisionType(models.TextChoices):
         KEY = "key", "Key decision"
         NON_KEY = "non_key", "Non-key decision"
@@ -157,9 +177,22 @@ class CabinetDecision(SlugFromTitle, Publishable):
         related_name="decisions",
         help_text="The priorities this decision concerns. It is listed on their pages.",
     )
+    # Site search on PostgreSQL: every searched word, and the title's and summary's
+    # alone for ranking, kept by this trigger.
+    search_vector = StoredSearchVectorField()
+    search_heading = StoredSearchVectorField()
+    search_triggers = (search_vectors.CABINET_DECISION,)
+
+    objects = WithoutStoredVectors.from_queryset(PublishableQuerySet)()
 
     class Meta:
         ordering = ["-meeting_date", "-published_at", "-pk"]
+        indexes = [
+            SearchVectorIndex(fields=["search_vector"], name="news_cabinetdecision_search_vector"),
+            SearchVectorIndex(
+                fields=["search_heading"], name="news_cabinetdecision_search_heading"
+            ),
+        ]
         permissions = [
             ("publish_cabinetdecision", "Can publish, unpublish and schedule cabinet decisions")
         ]

@@ -6,9 +6,8 @@ whose address were "feed" could never hide it).
 
 from django.urls import path
 
-from sharing.feeds import DecisionsFeed, NewsFeed
-
 from . import views
+from .feeds import DecisionsFeed, NewsFeed
 
 press_release_patterns = [
     path("", views.PressReleaseListView.as_view(), name="index"),

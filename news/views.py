@@ -109,8 +109,8 @@ def related_items(item):
     with `item`, newest first, not `item` itself. Two queries, whatever the numbers.
 
     "Shares a priority" is a semi-join (`pk IN (...)`), not a join with DISTINCT: with
-    DISTINCT, PostgreSQL sorted every matching row, bodies and all, to drop duplicates
-    (about 11 ms at 500 press releases); this reads the newest rows by date and stops."""
+    DISTINCT, PostgreSQL sorts every matching row, bodies and all, to drop duplicates,
+    a cost that grows with the news; this reads the newest rows by date and stops."""
     priority_ids = [priority.pk for priority in item.priorities.all()]
     if not priority_ids:
         return []

@@ -4,7 +4,9 @@ from django.db import models
 from django.urls import reverse
 from markdownx.models import MarkdownxField
 
+from priorities import search_vectors
 from publishing.models import SlugFromTitle
+from search.vectors import SearchVectorIndex, StoredSearchVectorField, WithoutStoredVectors
 
 PRIORITY_COUNT = 6
 
@@ -128,10 +130,20 @@ class Priority(SlugFromTitle, models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Site search on PostgreSQL: every searched word, and the short title's and
+    # pledge's alone for ranking, kept by this trigger.
+    search_vector = StoredSearchVectorField()
+    search_heading = StoredSearchVectorField()
+    search_triggers = (search_vectors.PRIORITY,)
+
+    objects = WithoutStoredVectors()
 
     class Meta:
         verbose_name_plural = "priorities"
         ordering = ["strategy", "number"]
+        indexes = [
+            SearchVectorIndex(fields=["search_vector"], name="priorities_priority_search_vector")
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["strategy", "number"],

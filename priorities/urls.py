@@ -1,8 +1,7 @@
 from django.urls import path
 
-from sharing.feeds import PriorityFeed
-
 from . import views
+from .feeds import PriorityFeed
 
 app_name = "priorities"
 

@@ -22,7 +22,7 @@ from django.utils import timezone
 from markdownx.models import MarkdownxField
 
 from priorities.models import Priority
-from publishing.models import Publishable, PublishableQuerySet, SlugFromTitle, Status
+from publishing.models import HasAddressHistory, Publishable, PublishableQuerySet, SlugFromTitle
 
 SLUG_HELP = (
     "The last part of the web address, filled in from the title. "
@@ -97,7 +97,7 @@ class DeliverableQuerySet(PublishableQuerySet):
         return [PriorityProgress(priority, by_priority[priority.pk]) for priority in priorities]
 
 
-class Deliverable(SlugFromTitle, Publishable):
+class Deliverable(SlugFromTitle, HasAddressHistory):
     priority = models.ForeignKey(
         Priority,
         on_delete=models.PROTECT,
@@ -295,10 +295,7 @@ class Milestone(models.Model):
 class ProgressUpdateQuerySet(PublishableQuerySet):
     def public(self):
         """Published updates of published deliverables: what the public may see."""
-        now = timezone.now()
-        return self.published().filter(
-            deliverable__status=Status.PUBLISHED, deliverable__published_at__lte=now
-        )
+        return self.published().filter(deliverable__in=Deliverable.objects.published())
 
 
 class ProgressUpdate(Publishable):
@@ -363,15 +360,6 @@ class ProgressUpdate(Publishable):
         else:
             StatusChange.objects.filter(update=self).delete()
 
-    # An update has no address of its own to remember (see Publishable.save).
-    slug = None
-
-    def _saved_slug(self):
-        return None
-
-    def remember_addresses(self, *slugs):
-        pass
-
     @property
     def new_status_label(self):
         return DeliveryStatus(self.new_status).label if self.new_status else ""
@@ -398,12 +386,9 @@ class EvidenceLink(models.Model):
 class StatusChangeQuerySet(models.QuerySet):
     def public(self):
         """Changes recorded by updates the public can see."""
-        now = timezone.now()
         return self.filter(
-            update__status=Status.PUBLISHED,
-            update__published_at__lte=now,
-            deliverable__status=Status.PUBLISHED,
-            deliverable__published_at__lte=now,
+            update__in=ProgressUpdate.objects.published(),
+            deliverable__in=Deliverable.objects.published(),
         )
 
 
@@ -437,7 +422,7 @@ class StatusChange(models.Model):
             raise ValidationError("A status change belongs to its update's deliverable.")
 
 
-class YouSaidWeDid(SlugFromTitle, Publishable):
+class YouSaidWeDid(SlugFromTitle, HasAddressHistory):
     """What families and young people said, and what the partnership did about it."""
 
     title = models.CharField(

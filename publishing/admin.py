@@ -93,9 +93,10 @@ class PublishableAdmin(ContentAdmin):
     change_form_template = "admin/publishing/change_form.html"
 
     def can_publish(self, request):
-        return request.user.has_perm(f"{self.opts.app_label}.publish_{self.opts.model_name}")
+        return request.user.has_perm(self.model.publish_permission())
 
     def is_live_or_scheduled(self, obj):
+        # Signed off by a publisher, whether public yet or not.
         return obj is not None and obj.status == Status.PUBLISHED
 
     def has_change_permission(self, request, obj=None):

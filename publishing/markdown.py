@@ -131,8 +131,8 @@ def render_markdown(text: str | None, *, id_prefix: str = "") -> SafeString:
 
 
 # The output depends only on the text and the prefix, so each process keeps its last
-# RENDERED_KEPT results: Markdown and nh3 were about a third of a press release page's
-# time with the page cache off (about 10 ms), and a page's own text rarely changes. A
+# RENDERED_KEPT results: Markdown and nh3 are a large part of rendering a page with
+# the page cache off, and a page's own text rarely changes. A
 # changed text is a different key, so nothing shown is ever stale.
 @lru_cache(maxsize=RENDERED_KEPT)
 def _render_markdown(text: str, id_prefix: str) -> SafeString:

@@ -1,10 +1,15 @@
 """
-The publishing base shared by everything that is dated and published (status,
-scheduling, slugs), and its plumbing: the addresses an item has had, preview links
-for sign-off, and public change notes.
+The publishing base shared by everything that is dated and published, in two layers,
+and its plumbing.
 
-The plumbing points at its item through a generic relation, so every publishable
-model shares one mechanism without this app knowing any of them.
+- `Publishable`: status, scheduling and the permission to publish (the roles). Its
+  `published()` is the one rule for "public now".
+- `HasAddressHistory`, a `Publishable` with a public address of its own: every address
+  it has had once public is kept as a `SlugRecord`, for 301 and 410 answers.
+
+The plumbing (addresses an item has had, preview links for sign-off, public change
+notes) points at its item through a generic relation, so every publishable model
+shares one mechanism without this app knowing any of them.
 """
 
 import secrets
@@ -13,6 +18,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
+from django.core import checks
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -31,10 +37,17 @@ class PublishableQuerySet(models.QuerySet):
     def published(self):
         """What the public may see: published, and not scheduled for later.
 
-        `now()` is read at query time, so a scheduled item appears at its
-        moment with no cron job and no restart.
+        The one place the site says what "public now" means: every list, feed, page,
+        search, sitemap and data file asks through here (or, for an item already in
+        memory, `Publishable.is_published`, which applies the same rule). `now()` is
+        read at query time, so a scheduled item appears at its moment with no cron
+        job and no restart.
         """
         return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def scheduled(self):
+        """Signed off by a publisher, but not public until a moment still to come."""
+        return self.filter(status=Status.PUBLISHED, published_at__gt=timezone.now())
 
     def drafts(self):
         return self.filter(status=Status.DRAFT)
@@ -44,6 +57,13 @@ class PublishableQuerySet(models.QuerySet):
 
 
 class Publishable(models.Model):
+    """Status, scheduling and roles: Draft → In review → Published, optionally at a
+    future moment, and a `publish_<model>` permission that only publishers hold.
+
+    Every model that goes through the editorial workflow is one. A model with a public
+    address of its own also keeps its address history: see `HasAddressHistory`.
+    """
+
     status = models.CharField(
         max_length=20,
         choices=Status.choices,
@@ -81,6 +101,11 @@ class Publishable(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
+        self.follow_schedule()
+        super().save(*args, **kwargs)
+
+    def follow_schedule(self):
+        """Set the dates the status implies. Doing it twice changes nothing."""
         if self.status == Status.PUBLISHED:
             if self.published_at is None:
                 self.published_at = timezone.now()
@@ -89,34 +114,37 @@ class Publishable(models.Model):
                 self.first_published_at = self.published_at
         elif self.first_published_at and self.first_published_at > timezone.now():
             self.first_published_at = None  # unpublished before it ever went live
-        previous_slug = self._saved_slug() if self.was_ever_public else None
-        super().save(*args, **kwargs)
-        if self.was_ever_public:
-            self.remember_addresses(previous_slug, self.slug)
 
-    def delete(self, *args, **kwargs):
-        if self.was_ever_public:
-            self.remember_addresses(self.slug)  # so its address answers 410 Gone, not 404
-        return super().delete(*args, **kwargs)
+    @classmethod
+    def publish_permission(cls):
+        """The permission to publish, unpublish and schedule this kind of item, as
+        `user.has_perm()` takes it. Each model declares it in its `Meta.permissions`,
+        with words for the admin's list of permissions; `check()` makes sure it does."""
+        return f"{cls._meta.app_label}.{cls.publish_codename()}"
 
-    def _saved_slug(self):
-        if self.pk is None:
-            return None
-        return type(self)._default_manager.filter(pk=self.pk).values_list("slug", flat=True).first()
+    @classmethod
+    def publish_codename(cls):
+        return f"publish_{cls._meta.model_name}"
 
-    def remember_addresses(self, *slugs):
-        """Keep every address this item has had since it first went public.
-
-        Subclasses have a `slug` field; their detail views answer 301 or 410
-        for remembered addresses (see publishing.views).
-        """
-        from publishing.models import SlugRecord
-
-        for slug in {slug for slug in slugs if slug}:
-            SlugRecord.remember(self, slug)
+    @classmethod
+    def check(cls, **kwargs):
+        errors = super().check(**kwargs)
+        declared = {codename for codename, _ in cls._meta.permissions}
+        if not cls._meta.abstract and cls.publish_codename() not in declared:
+            errors.append(
+                checks.Error(
+                    f"{cls._meta.label} is publishable but declares no permission to publish.",
+                    hint=f"Add ({cls.publish_codename()!r}, 'Can publish, unpublish and "
+                    "schedule ...') to its Meta.permissions.",
+                    obj=cls,
+                    id="publishing.E001",
+                )
+            )
+        return errors
 
     @property
     def is_published(self):
+        """Whether the public can see it now: `published()`'s rule, for an item in memory."""
         return (
             self.status == Status.PUBLISHED
             and self.published_at is not None
@@ -125,6 +153,7 @@ class Publishable(models.Model):
 
     @property
     def is_scheduled(self):
+        """`scheduled()`'s rule, for an item in memory."""
         return (
             self.status == Status.PUBLISHED
             and self.published_at is not None
@@ -148,6 +177,59 @@ class Publishable(models.Model):
         """The latest public change note's date, from prefetched notes when available."""
         notes = list(self.change_notes.all())
         return max((note.created_at for note in notes), default=None)
+
+
+class HasAddressHistory(Publishable):
+    """A publishable item with a public address of its own, made from its `slug` field.
+
+    Once the item has been public, every address it has had is kept (`SlugRecord`), so
+    a shared link never breaks: its detail view (publishing.views.PublishedDetailMixin)
+    answers an old address with 301 to the current one, and the address of an item
+    unpublished or deleted with 410 Gone. An item shown only on another item's page (a
+    progress update) or at another page's address (an Easy Read version) has no address
+    of its own, and is a plain `Publishable`.
+    """
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        # The dates first, so `was_ever_public` is what this save will make it.
+        self.follow_schedule()
+        previous_slug = self.stored_slug() if self.was_ever_public else None
+        super().save(*args, **kwargs)
+        if self.was_ever_public:
+            self.remember_addresses(previous_slug, self.slug)
+
+    def delete(self, *args, **kwargs):
+        if self.was_ever_public:
+            self.remember_addresses(self.slug)  # so its address answers 410 Gone, not 404
+        return super().delete(*args, **kwargs)
+
+    def stored_slug(self):
+        """The slug as the database has it, before this save changes it."""
+        if self.pk is None:
+            return None
+        return type(self)._default_manager.filter(pk=self.pk).values_list("slug", flat=True).first()
+
+    def remember_addresses(self, *slugs):
+        """Keep every address this item has had since it first went public."""
+        for slug in {slug for slug in slugs if slug}:
+            SlugRecord.remember(self, slug)
+
+    @classmethod
+    def check(cls, **kwargs):
+        errors = super().check(**kwargs)
+        if not cls._meta.abstract and "slug" not in {f.name for f in cls._meta.get_fields()}:
+            errors.append(
+                checks.Error(
+                    f"{cls._meta.label} keeps an address history but has no slug field.",
+                    hint="Give it a `slug` field, or make it a plain Publishable.",
+                    obj=cls,
+                    id="publishing.E002",
+                )
+            )
+        return errors
 
 
 class SlugFromTitle(models.Model):

@@ -1,5 +1,6 @@
 """
-Site search: the priorities, published press releases and published decisions,
+Site search: every kind of content registered with a search document (publishing/
+content.py: the priorities, published press releases and published decisions today),
 searched together, ranked, with the matched words highlighted in a snippet.
 
 `search(text)` is the one entry point. It returns a `SearchResults` sequence that
@@ -9,11 +10,13 @@ and given snippets.
 
 - On PostgreSQL: full-text search with the English configuration (so "priorities"
   finds "priority"), words in a title (weight A) outranking a standfirst or summary
-  (B) and the body (C), ranked by `ts_rank`, snippets by `SearchHeadline`. The
-  priorities, press releases, decisions and quotes are matched against their stored
-  `search_vector` columns (kept by triggers, GIN-indexed: news/migrations/0005 and
-  priorities/migrations/0003, `_stored_search_vectors.py`), so no row's text is turned
-  into a vector at search time. Change a vector's fields here and there together.
+  (B) and the body (C), ranked by `ts_rank`, snippets by `SearchHeadline`. A kind
+  whose search document says `stored_vectors` (the priorities, press releases and
+  decisions with their quotes) is matched against its stored `search_vector` and
+  `search_heading` fields (kept by the triggers their models name, GIN-indexed: see
+  search/vectors.py), so no row's text is turned into a vector at search time; change
+  a vector's fields in its search document and its trigger together. Any other kind's
+  vectors are built from its fields at search time.
 - On SQLite (development): every word must appear somewhere (case-insensitive, with
   a crude English stemmer), ranked by where each word matched, title first.
 
@@ -32,7 +35,7 @@ from html import unescape
 from operator import add, and_, or_
 
 from django.contrib.postgres.aggregates import StringAgg
-from django.contrib.postgres.search import SearchHeadline, SearchQuery
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection, models
 from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.expressions import RawSQL
@@ -41,8 +44,7 @@ from django.utils import timezone
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
-from news.models import CabinetDecision, PressRelease, Quote
-from priorities.models import Priority
+from publishing import content
 from publishing.markdown import render_markdown
 
 MAX_QUERY_LENGTH = 200
@@ -72,13 +74,18 @@ def clean_query(raw):
 
 @dataclass
 class Result:
-    kind: str  # "priority", "press_release" or "decision"
+    kind: str  # the registered kind: "priority", "news", "decision"...
     object: models.Model
     snippet: SafeString
 
     @property
     def url(self):
-        return self.object.get_absolute_url()
+        return content.of(self.object).address(self.object)
+
+    @property
+    def template(self):
+        """Its kind's result template (blocks of templates/search/result.html)."""
+        return content.of(self.object).search_result_template()
 
 
 @dataclass(frozen=True)
@@ -155,53 +162,36 @@ def search(text):
 
 @dataclass(frozen=True)
 class Source:
+    """A kind of content that is searched, and its search document."""
+
     kind: str
     model: type[models.Model]
-    title: tuple[str, ...]  # weight A
-    summary: tuple[str, ...]  # weight B
-    body: tuple[str, ...]  # weight C
-    dated: bool = True
-    # What templates/search.html shows of a result (and get_absolute_url reads).
-    shown: tuple[str, ...] = ("title", "slug", "published_at")
+    content: content.Content
+
+    @property
+    def document(self):
+        return self.content.search
+
+    @property
+    def dated(self):
+        return self.document.dated
 
     def public(self):
-        manager = self.model._default_manager
-        return manager.published() if self.dated else manager.all()
-
-    @property
-    def fields(self):
-        return self.title + self.summary + self.body
-
-    @property
-    def snippet_fields(self):
-        return self.summary + self.body
+        return self.content.published()
 
     @property
     def newest_first(self):
-        """Its order among matches of equal rank (undated priorities: by pk)."""
+        """Its order among matches of equal rank (undated kinds: by pk)."""
         return ("-published_at", "pk") if self.dated else ("pk",)
 
 
-PRIORITIES = Source(
-    "priority",
-    Priority,
-    ("short_title",),
-    ("pledge",),
-    ("body",),
-    dated=False,
-    shown=("number", "short_title", "slug"),
-)
-PRESS_RELEASES = Source("press_release", PressRelease, ("title",), ("standfirst",), ("body",))
-DECISIONS = Source(
-    "decision",
-    CabinetDecision,
-    ("title",),
-    ("summary_for_families",),
-    ("reasons", "discussion"),
-    shown=("title", "slug", "meeting_body", "meeting_date"),
-)
-SOURCES = {source.kind: source for source in (PRIORITIES, PRESS_RELEASES, DECISIONS)}
-QUOTE_FIELDS = ("text", "speaker")  # searched as part of their press release, weight C
+def sources():
+    """{kind: Source} of every kind with a search document, in registration order."""
+    return {
+        kind.kind: Source(kind.kind, kind.model, kind)
+        for kind in content.kinds()
+        if kind.search is not None
+    }
 
 
 def finish_snippet(text):
@@ -234,32 +224,86 @@ def epoch_seconds(source):
     )
 
 
+def stores_vectors(model):
+    """Whether the model keeps stored search vector fields (or has no search document,
+    as a press release's quotes, which keep a vector of their own)."""
+    kind = content.of(model)
+    return kind is None or kind.search is None or kind.search.stored_vectors
+
+
+def vector_sql(model, column):
+    """SQL of a kind's `search_vector` (all its text) or `search_heading` (title and
+    summary): its stored column, or for a kind without stored vectors the same vector
+    built from its fields (weights A, B, C as in the triggers)."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    kind = content.of(model)
+    document = kind.search if kind is not None else None
+    if document is None or document.stored_vectors:  # (a quote keeps a vector of its own)
+        return f"{table}.{column}"
+    weighted = [("A", name) for name in document.title] + [("B", name) for name in document.summary]
+    texts = [
+        (weight, f"{table}.{connection.ops.quote_name(model._meta.get_field(name).column)}")
+        for weight, name in weighted
+    ]
+    if column == "search_vector":
+        texts += [
+            ("C", f"{table}.{connection.ops.quote_name(model._meta.get_field(name).column)}")
+            for name in document.body
+        ]
+        if document.related is not None:
+            texts.append(("C", related_text_sql(model, document.related)))
+    parts = [
+        f"setweight(to_tsvector('{CONFIG}'::regconfig, coalesce({text}, '')), '{weight}')"
+        for weight, text in texts
+    ]
+    return f"({' || '.join(parts)})"
+
+
+def related_text_sql(model, related):
+    """A subquery: the text of an item's related rows (its quotes), joined by spaces."""
+    quote = connection.ops.quote_name
+    table = quote(related.model._meta.db_table)
+    link = quote(related.model._meta.get_field(related.to_item).column)
+    joined = " || ' ' || ".join(
+        f"coalesce({table}.{quote(related.model._meta.get_field(name).column)}, '')"
+        for name in related.fields
+    )
+    item = f"{quote(model._meta.db_table)}.{quote(model._meta.pk.column)}"
+    return f"(SELECT string_agg({joined}, ' ') FROM {table} WHERE {table}.{link} = {item})"  # noqa: S608
+
+
 def stored_heading_rank(model, query):
     """ts_rank of the stored `search_heading` column, plus BODY_RANK.
 
     The heading is the title (A) and the standfirst, summary or pledge (B) alone.
-    Ranking by the whole vector would read every match's long one (built from the
-    text at search time, before the vectors were stored: about a second for 2,000
-    matches among 5,000 press releases). These short vectors cost almost nothing, and
+    Ranking by the whole vector would read every match's long one, which for a
+    common word means most of the table. These short vectors are cheap to read, and
     a match found only in the body gets BODY_RANK, so body-only matches come after the
     others, newest first.
     """
-    table = connection.ops.quote_name(model._meta.db_table)
+    if stores_vectors(model):
+        query = SearchQuery(query, search_type="websearch", config=CONFIG)
+        return SearchRank(F("search_heading"), query) + Value(BODY_RANK)
     return RawSQL(
-        f"ts_rank({table}.search_heading, websearch_to_tsquery(%s::regconfig, %s)) + %s",
+        f"ts_rank({vector_sql(model, 'search_heading')}, "
+        "websearch_to_tsquery(%s::regconfig, %s)) + %s",
         (CONFIG, query, BODY_RANK),
         output_field=models.FloatField(),
     )
 
 
 def stored_column_matches(model, column, text):
-    """A stored tsvector column (see the module docstring) matches `text` (websearch
-    syntax). Not a model field, so written as SQL: Django never loads the column."""
-    table = connection.ops.quote_name(model._meta.db_table)
-    return RawSQL(
-        f"{table}.{column} @@ websearch_to_tsquery(%s::regconfig, %s)",
-        (CONFIG, text),
-        output_field=models.BooleanField(),
+    """A search vector matches `text` (websearch syntax): the model's stored search
+    vector field (see the module docstring), or for a kind without stored vectors the
+    vector built at search time (vector_sql), written as SQL."""
+    if stores_vectors(model):
+        return Q(**{column: SearchQuery(text, search_type="websearch", config=CONFIG)})
+    return Q(
+        RawSQL(
+            f"{vector_sql(model, column)} @@ websearch_to_tsquery(%s::regconfig, %s)",
+            (CONFIG, text),
+            output_field=models.BooleanField(),
+        )
     )
 
 
@@ -284,10 +328,9 @@ def heading_has_a_word(model, words):
 
 
 def heading_has_no_word(model, words):
-    """The opposite of heading_has_a_word (true, not NULL, for a NULL heading, which
-    the trigger never leaves)."""
-    has_a_word, params = heading_has_a_word(model, words).as_sql(None, None)
-    return RawSQL(f"NOT coalesce({has_a_word}, false)", params, output_field=models.BooleanField())
+    """The opposite of heading_has_a_word (true for a NULL heading, which the trigger
+    never leaves: Django negates a nullable field's lookup so)."""
+    return ~heading_has_a_word(model, words)
 
 
 def heading_matches(model, query):
@@ -304,8 +347,8 @@ def union_all(querysets):
 
 # The count, page and snippet queries are the same SQL for every search but for the
 # query's text, its words, the page's pks and the time (published() compares with now).
-# Django takes about 4 ms to build and compile the page query's querysets alone, more
-# than PostgreSQL takes to run it for a rare word, so each is compiled once per process
+# Building and compiling the page query's querysets costs Django more than PostgreSQL
+# takes to run it for a rare word, so each is compiled once per process
 # with stand-ins (private-use characters, which clean_query removes from any real
 # query; a list of its own) and `bound` puts the search's own values in their place.
 QUERY_TEXT = "\ue000query\ue001"
@@ -349,7 +392,7 @@ def stored_matches(source, excludes):
 
 
 def match_keys(rows, source):
-    kind_order = Value(list(SOURCES).index(source.kind), output_field=models.IntegerField())
+    kind_order = Value(list(sources()).index(source.kind), output_field=models.IntegerField())
     return (
         rows.order_by()
         .annotate(kind_order=kind_order, timestamp=epoch_seconds(source))
@@ -362,7 +405,7 @@ def counting_sql(excludes):
     """Counts the matches up to a LIMIT parameter: those with a word in the heading
     first, as they are the cheapest to find (no whole vector read for most)."""
     headed, rest = zip(
-        *(stored_matches(source, excludes) for source in SOURCES.values()), strict=True
+        *(stored_matches(source, excludes) for source in sources().values()), strict=True
     )
     parts = [*headed, *rest]
     sql, params = union_all([part.order_by().values("pk") for part in parts])
@@ -373,7 +416,7 @@ def counting_sql(excludes):
 def ranking_sql(excludes, stop):
     """The matches from OFFSET to LIMIT (parameters), `stop` at most, best first."""
     parts = []
-    for source in SOURCES.values():
+    for source in sources().values():
         headed, rest = stored_matches(source, excludes)
         parts.append(match_keys(headed, source))
         # Without a word in the heading, each ranks exactly BODY_RANK: the newest
@@ -408,8 +451,8 @@ class PostgresSearch:
     GIN index, a few hundred for a common word) are all ranked.
     """
 
-    # Counting every match of a common word reads every matching row's stored vector
-    # (about 20 ms for 5,000 press releases); counting stops after this many and the
+    # Counting every match of a common word reads every matching row's stored vector,
+    # which grows with the table; counting stops after this many and the
     # page says "more than 1,000 results", offering the first thousand.
     COUNT_LIMIT = 1000
 
@@ -423,7 +466,7 @@ class PostgresSearch:
     def ranked(self, query, start, stop):
         """The matches from `start` to `stop` (best first): rank, date, kind and pk only."""
         sql, params = ranking_sql("-" in query, stop)
-        kinds = list(SOURCES)
+        kinds = list(sources())
         with connection.cursor() as cursor:
             cursor.execute(sql, [*bound(params, query), stop - start, start])
             return [
@@ -433,7 +476,7 @@ class PostgresSearch:
 
     def results(self, query, matches):
         objects = {}
-        for kind, source in SOURCES.items():
+        for kind, source in sources().items():
             pks = [match.pk for match in matches if match.kind == kind]
             if not pks:
                 objects[kind] = {}
@@ -450,10 +493,10 @@ class PostgresSearch:
         return results_in_order(matches, objects, snippet)
 
 
-@lru_cache(maxsize=len(SOURCES))
+@lru_cache(maxsize=32)
 def snippet_sql(kind):
     """The shown fields of a kind's items (pks in PAGE_PKS), with their snippets."""
-    source = SOURCES[kind]
+    source = sources()[kind]
     table = connection.ops.quote_name(source.model._meta.db_table)
     in_page = RawSQL(f"{table}.id = ANY(%s)", (PAGE_PKS,), output_field=models.BooleanField())
     query = SearchQuery(QUERY_TEXT, search_type="websearch", config=CONFIG)
@@ -467,26 +510,26 @@ def snippet_sql(kind):
         min_words=15,
         max_fragments=2,
     )
-    rows = source.public().filter(in_page).order_by().only(*source.shown)
+    rows = source.public().filter(in_page).order_by().only(*source.document.shown)
     return rows.annotate(headline=headline).query.sql_with_params()
 
 
 def snippet_text(source):
     text = models.TextField()
-    parts = [Coalesce(F(name), Value(""), output_field=text) for name in source.snippet_fields]
-    if source is PRESS_RELEASES:
-        quotes = (
-            Quote.objects.filter(press_release=OuterRef("pk"))
+    document = source.document
+    parts = [Coalesce(F(name), Value(""), output_field=text) for name in document.snippet_fields]
+    related = document.related
+    if related is not None:
+        joined = [part for name in related.fields for part in (F(name), Value(" "))][:-1]
+        row_text = Concat(*joined, output_field=text) if len(joined) > 1 else joined[0]
+        rows = (
+            related.model._default_manager.filter(**{related.to_item: OuterRef("pk")})
             .order_by()
-            .values("press_release")
-            .annotate(
-                text=StringAgg(
-                    Concat("text", Value(" "), "speaker", output_field=text), delimiter=" "
-                )
-            )
+            .values(related.to_item)
+            .annotate(text=StringAgg(row_text, delimiter=" "))
             .values("text")
         )
-        parts.append(Coalesce(Subquery(quotes), Value(""), output_field=text))
+        parts.append(Coalesce(Subquery(rows), Value(""), output_field=text))
     spaced = [part for field in parts for part in (field, Value(" "))][:-1]
     return Concat(*spaced, output_field=text)
 
@@ -564,32 +607,32 @@ class SimpleSearch:
     def field_matches(self, fields, term):
         return reduce(or_, (Q(**{f"{field}__icontains": term}) for field in fields))
 
-    def term_in_quotes(self, term):
-        quotes = Quote.objects.filter(press_release=OuterRef("pk")).filter(
-            self.field_matches(QUOTE_FIELDS, term)
-        )
-        return models.Exists(quotes)
+    def term_in_related(self, related, term):
+        rows = related.model._default_manager.filter(**{related.to_item: OuterRef("pk")})
+        return models.Exists(rows.filter(self.field_matches(related.fields, term)))
 
     def matches(self, query):
         terms = search_terms(query)
         if not terms:
             return []
         found = []
-        for source in SOURCES.values():
+        for source in sources().values():
+            document = source.document
             conditions = []
             scores = []
             for term in terms:
-                anywhere = self.field_matches(source.fields, term)
-                if source is PRESS_RELEASES:
-                    anywhere |= self.term_in_quotes(term)
+                anywhere = self.field_matches(document.fields, term)
+                if document.related is not None:
+                    anywhere |= self.term_in_related(document.related, term)
                 conditions.append(anywhere)
+                weighted = [(document.title, "title"), (document.summary, "summary")]
+                whens = [
+                    When(self.field_matches(fields, term), then=WEIGHTS[weight])
+                    for fields, weight in weighted
+                    if fields  # a kind may have no summary
+                ]
                 scores.append(
-                    Case(
-                        When(self.field_matches(source.title, term), then=WEIGHTS["title"]),
-                        When(self.field_matches(source.summary, term), then=WEIGHTS["summary"]),
-                        default=WEIGHTS["body"],
-                        output_field=models.IntegerField(),
-                    )
+                    Case(*whens, default=WEIGHTS["body"], output_field=models.IntegerField())
                 )
             rows = (
                 source.public()
@@ -607,17 +650,21 @@ class SimpleSearch:
     def results(self, query, matches):
         terms = search_terms(query)
         objects = {}
-        for kind, source in SOURCES.items():
+        all_sources = sources()
+        for kind, source in all_sources.items():
             pks = [match.pk for match in matches if match.kind == kind]
+            related = source.document.related
             rows = source.public().filter(pk__in=pks) if pks else []
-            if pks and source is PRESS_RELEASES:
-                rows = rows.prefetch_related("quotes")
+            if pks and related is not None:
+                rows = rows.prefetch_related(related.accessor)
             objects[kind] = {item.pk: item for item in rows}
 
         def snippet(kind, item):
-            texts = [plain_text(getattr(item, name)) for name in SOURCES[kind].snippet_fields]
-            if kind == "press_release":
-                texts += [f"{quote.text} {quote.speaker}" for quote in item.quotes.all()]
+            document = all_sources[kind].document
+            texts = [plain_text(getattr(item, name)) for name in document.snippet_fields]
+            if document.related is not None:
+                for row in getattr(item, document.related.accessor).all():
+                    texts.append(" ".join(getattr(row, name) for name in document.related.fields))
             return marked_snippet(" ".join(text for text in texts if text), terms)
 
         return results_in_order(matches, objects, snippet)

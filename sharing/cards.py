@@ -27,16 +27,15 @@ from functools import lru_cache
 from io import BytesIO
 
 from django.conf import settings
-from django.contrib.humanize.templatetags.humanize import apnumber
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
-from django.utils.dateformat import format as date_format
 from django.views.decorators.http import require_safe
 from PIL import Image, ImageDraw, ImageFont
+
+from publishing import content
 
 # Change when the drawing changes, so every card is drawn again in the new design.
 CARD_VERSION = 1
@@ -66,7 +65,7 @@ ONE_YEAR = 365 * 24 * 60 * 60
 class Card:
     """What a card shows, and where it lives."""
 
-    kind: str  # "page", "priority", "news" or "decision"
+    kind: str  # "page", or a registered kind of content: "priority", "news"...
     slug: str
     title: str
     label: str  # a line under the title: "Press release, 18 September 2024"
@@ -96,64 +95,47 @@ class Card:
 
 
 # Which card a page has ---------------------------------------------------------------
+# The kinds of content with a card, and the pages with one, are those registered with
+# the content protocol (publishing/content.py): `has_card` kinds and `register_page`.
 
-PAGES = ("home", "priorities", "news", "decisions")
-KINDS = ("page", "priority", "news", "decision")
+
+def page_names():
+    """The names of the pages with a card of their own, in registration order."""
+    return [page.name for page in content.pages()]
 
 
-def page_card(name, *, strategy=None, priority_count=0):
-    """The card of a page that is not one item: "home", "priorities", "news", "decisions"."""
-    if name == "home":
-        if strategy is None:
-            return Card("page", "home", settings.SITE_NAME, settings.ORGANISATION_NAME)
-        period = f"Strategy for {strategy.start_year} to {strategy.end_year}"
-        return Card("page", "home", strategy.title, period)
-    if name == "priorities":
-        title = f"The {apnumber(priority_count)} priorities"
-        return Card("page", "priorities", title, "Priorities")
-    if name == "news":
-        return Card("page", "news", "News", "Press releases about the strategy")
-    if name == "decisions":
-        return Card("page", "decisions", "Decisions", "Decisions the council has made")
-    raise ValueError(f"No card for the page {name!r}")
+def card_kinds():
+    """The kinds in /social-cards/<kind>/...: "page", then every kind with a card."""
+    return ["page", *(kind.kind for kind in content.kinds() if kind.has_card)]
+
+
+def page_card(name, context=None):
+    """The card of a page that is not one item ("home", "news"...): from the page's
+    template context when it is being rendered, else from the database."""
+    page = content.page(name)
+    if page is None:
+        raise ValueError(f"No card for the page {name!r}")
+    text = page.text(context)
+    return Card("page", name, text.title, text.label)
 
 
 def item_card(item):
-    """The card of a priority, a press release or a cabinet decision."""
-    from news.models import CabinetDecision, PressRelease
-    from priorities.models import Priority
-
-    if isinstance(item, Priority):
-        return Card("priority", item.slug, item.short_title, f"Priority {item.number}")
-    if isinstance(item, PressRelease):
-        when = (
-            f", {date_format(timezone.localtime(item.published_at), 'j F Y')}"
-            if item.published_at
-            else ""
-        )
-        return Card("news", item.slug, item.title, f"Press release{when}", item.is_published)
-    if isinstance(item, CabinetDecision):
-        label = f"{item.meeting_body} decision, {date_format(item.meeting_date, 'j F Y')}"
-        return Card("decision", item.slug, item.title, label, item.is_published)
-    raise ValueError(f"No card for {type(item).__name__}")
+    """The card of an item of a kind with a card."""
+    kind = content.of(item)
+    if kind is None or not kind.has_card:
+        raise ValueError(f"No card for {item!r}")
+    text = kind.card_text(item)
+    return Card(kind.kind, item.slug, text.title, text.label, kind.is_public(item))
 
 
 def find_card(kind, slug, *, staff=False):
     """The card at /social-cards/<kind>/<slug>.png, or None. Only staff see drafts' cards."""
-    from news.models import CabinetDecision, PressRelease
-    from priorities.models import Priority, Strategy
-
     if kind == "page":
-        if slug not in PAGES:
-            return None
-        strategy = Strategy.objects.current()
-        count = Priority.objects.filter(strategy=strategy).count() if slug == "priorities" else 0
-        return page_card(slug, strategy=strategy, priority_count=count)
-    models = {"priority": Priority, "news": PressRelease, "decision": CabinetDecision}
-    if kind not in models:
+        return page_card(slug) if slug in page_names() else None
+    registered = content.by_kind(kind)
+    if registered is None or not registered.has_card:
         return None
-    manager = models[kind]._default_manager
-    items = manager.all() if staff or kind == "priority" else manager.published()
+    items = registered.model._default_manager.all() if staff else registered.published()
     item = items.filter(slug=slug).first()
     return item_card(item) if item is not None else None
 
@@ -162,14 +144,11 @@ def public_cards():
     """Every card the public can be shown now, at its current version: the ones worth
     keeping in storage. Drafts' and scheduled items' cards are never stored, so they
     are not here, and neither is the card a withdrawn item had while it was public."""
-    from news.models import CabinetDecision, PressRelease
-    from priorities.models import Priority
-
-    for name in PAGES:
+    for name in page_names():
         yield find_card("page", name)
-    yield from (item_card(priority) for priority in Priority.objects.iterator())
-    for model in (PressRelease, CabinetDecision):
-        yield from (item_card(item) for item in model._default_manager.published().iterator())
+    for kind in content.kinds():
+        if kind.has_card:
+            yield from (item_card(item) for item in kind.published().iterator())
 
 
 # Drawing -------------------------------------------------------------------------------

@@ -2,16 +2,16 @@
 RSS 2.0 and Atom feeds, so families and partners can follow updates in a feed
 reader or an email service that reads feeds.
 
-- /news/feed/ and /news/feed/atom/: press releases
-- /decisions/feed/ and /decisions/feed/atom/: cabinet decisions
-- /feed/ and /feed/atom/: both, newest first
-- /priorities/<slug>/feed/ and .../feed/atom/: one priority's news and decisions
+- /feed/ and /feed/atom/: every kind of content registered with `in_feed`
+  (publishing/content.py), newest first
+- `KindFeed`: one kind's feed (news/feeds.py: /news/feed/, /decisions/feed/)
+- `UpdatesFeed` with its own `items()`: any other selection (priorities/feeds.py: one
+  priority's news and decisions)
 
-Each entry carries the whole text (a press release's standfirst, body and quotes; a
-decision's "what this means for families"), rendered by the one Markdown renderer
-and so sanitised like the page. Only published items appear, and a scheduled item
-appears at its moment (`.published()` reads the clock at query time). Each feed costs
-the same few queries whatever its length.
+Each entry carries the whole text, as its kind's `feed_entry()` gives it (rendered by
+the one Markdown renderer, and so sanitised like the page). Only published items
+appear, and a scheduled item appears at its moment (`published()` reads the clock at
+query time). Each feed costs the same few queries whatever its length.
 """
 
 import copy
@@ -22,15 +22,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.syndication.views import Feed
 from django.db.models import OuterRef, Subquery
 from django.http import HttpResponseNotAllowed
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 
-from news.models import CabinetDecision, PressRelease
-from priorities.models import Priority
-from publishing.markdown import render_markdown
+from publishing import content
 from publishing.models import ChangeNote
 from sharing.sitemaps import absolute_url
 
@@ -48,45 +43,24 @@ def with_last_note(queryset):
     )
 
 
-def press_releases_for_feed(queryset):
-    return with_last_note(
-        queryset.published()
-        .order_by("-published_at", "-pk")
-        .prefetch_related("quotes", "priorities")
-    )[:FEED_LENGTH]
+def feed_items(kind, queryset=None):
+    """The newest FEED_LENGTH of a kind's public items (or of `queryset`, some of them),
+    with what their entries read."""
+    queryset = kind.published() if queryset is None else queryset
+    return with_last_note(kind.feed_queryset(queryset.order_by("-published_at", "-pk")))[
+        :FEED_LENGTH
+    ]
 
 
-def decisions_for_feed(queryset):
-    return with_last_note(
-        queryset.published().order_by("-published_at", "-pk").prefetch_related("priorities")
-    )[:FEED_LENGTH]
+def feed_kinds():
+    """The kinds of content in the all-updates feed, in registration order."""
+    return [kind for kind in content.kinds() if kind.in_feed]
 
 
 def newest_first(*querysets):
     """The newest FEED_LENGTH items of several querysets that are each newest first."""
     merged = merge(*querysets, key=lambda item: item.published_at, reverse=True)
     return list(merged)[:FEED_LENGTH]
-
-
-def press_release_html(item):
-    quotes = format_html_join(
-        "",
-        "<blockquote><p>{}</p></blockquote><p>{}</p>",
-        (
-            (quote.text, f"{quote.speaker}, {quote.role}" if quote.role else quote.speaker)
-            for quote in item.quotes.all()
-        ),
-    )
-    return format_html("<p>{}</p>{}{}", item.standfirst, render_markdown(item.body), quotes)
-
-
-def decision_html(item):
-    status = f" {item.get_decision_status_display()}." if item.decision_status else ""
-    summary = render_markdown(item.summary_for_families) or mark_safe(
-        "<p>We have not written a plain-English summary of this decision yet. "
-        "The formal record is on the page.</p>"
-    )
-    return format_html("<p>{}.{}</p>{}", item.meeting, status, summary)
 
 
 class UpdatesFeed(Feed):
@@ -126,71 +100,41 @@ class UpdatesFeed(Feed):
         return absolute_url(self.request, self.request.path)
 
     def items(self, obj):
-        return newest_first(
-            press_releases_for_feed(PressRelease.objects),
-            decisions_for_feed(CabinetDecision.objects),
-        )
+        return newest_first(*(feed_items(kind) for kind in feed_kinds()))
 
     def item_title(self, item):
-        return item.title
+        return content.of(item).title(item)
 
     def item_description(self, item):
-        if isinstance(item, CabinetDecision):
-            return decision_html(item)
-        return press_release_html(item)
+        return content.of(item).feed_entry(item)
 
     def item_link(self, item):
-        return absolute_url(self.request, item.get_absolute_url())
+        return absolute_url(self.request, content.of(item).address(item))
 
     def item_pubdate(self, item):
-        return item.published_at
+        return content.of(item).published_at(item)
 
     def item_updateddate(self, item):
         """The latest public change note, or the last save when there is none."""
         return item.last_note_at or item.updated_at
 
     def item_categories(self, item):
-        return [priority.short_title for priority in item.priorities.all()]
+        return content.of(item).feed_categories(item)
 
     @classmethod
     def atom(cls):
         return type(f"{cls.__name__}Atom", (cls,), {"feed_type": Atom1Feed})()
 
 
-class NewsFeed(UpdatesFeed):
-    section_name = "news"
+class KindFeed(UpdatesFeed):
+    """One kind's feed: set `kind` (its slug in the registry), `section_name` and
+    `index_view_name` (the URL name of its list, the feed's link)."""
+
+    kind = ""
+    index_view_name = ""
 
     def link(self, obj):
-        return absolute_url(self.request, reverse("news:index"))
+        return absolute_url(self.request, reverse(self.index_view_name))
 
     def items(self, obj):
-        return press_releases_for_feed(PressRelease.objects)
-
-
-class DecisionsFeed(UpdatesFeed):
-    section_name = "decisions"
-
-    def link(self, obj):
-        return absolute_url(self.request, reverse("decisions:index"))
-
-    def items(self, obj):
-        return decisions_for_feed(CabinetDecision.objects)
-
-
-class PriorityFeed(UpdatesFeed):
-    def get_object(self, request, slug):
-        return get_object_or_404(Priority, slug=slug)
-
-    def title(self, obj):
-        return f"{settings.SITE_NAME}: {obj}"
-
-    def description(self, obj):
-        return f"News and decisions about priority {obj.number}, {obj.short_title}."
-
-    def link(self, obj):
-        return absolute_url(self.request, obj.get_absolute_url())
-
-    def items(self, obj):
-        return newest_first(
-            press_releases_for_feed(obj.press_releases), decisions_for_feed(obj.decisions)
-        )
+        return feed_items(content.by_kind(self.kind))

@@ -1,9 +1,11 @@
 """
 What search engines read: /sitemap.xml and /robots.txt.
 
-Only what the public can see is listed: published press releases and decisions
-(never drafts, items in review or items scheduled for later), the priorities and
-the section pages. Each entry's last-modified date is its `updated_at`.
+The sitemap's sections are the home page and the section pages registered by the
+content apps (`content.register_sections`), then each content app's own sections
+(its sitemaps.py, registered with `content.register_sitemaps`), in app order. Only
+what the public can see is listed: published items (never drafts, items in review or
+items scheduled for later). Each entry's last-modified date is its `updated_at`.
 """
 
 from datetime import datetime
@@ -19,8 +21,7 @@ from django.utils.html import escape
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
-from news.models import CabinetDecision, PressRelease
-from priorities.models import Priority
+from publishing import content
 
 
 def site_root(request):
@@ -63,55 +64,15 @@ class SectionSitemap(SiteUrlSitemap):
     """The home page and the section pages."""
 
     def items(self):
-        return [
-            "home",
-            "priorities:index",
-            "news:index",
-            "decisions:index",
-            "accessibility:statement",
-            "accessibility:formats",
-        ]
+        return ["home", *content.sections()]
 
     def location(self, item):
         return reverse(item)
 
 
-class PrioritySitemap(SiteUrlSitemap):
-    # Lists, not querysets: the sitemap's paginator then counts them with len() rather
-    # than a COUNT query of its own (one query per section, not two).
-    def items(self):
-        return list(Priority.objects.order_by("strategy", "number"))
-
-    def lastmod(self, item):
-        return item.updated_at
-
-
-class PressReleaseSitemap(SiteUrlSitemap):
-    slug_url_name = "news:detail"
-
-    def items(self):
-        return PressRelease.objects.published().order_by("-published_at", "-pk")
-
-    def lastmod(self, item):
-        return item.updated_at
-
-
-class DecisionSitemap(SiteUrlSitemap):
-    slug_url_name = "decisions:detail"
-
-    def items(self):
-        return CabinetDecision.objects.published().order_by("-published_at", "-pk")
-
-    def lastmod(self, item):
-        return item.updated_at
-
-
-SITEMAPS = {
-    "sections": SectionSitemap,
-    "priorities": PrioritySitemap,
-    "news": PressReleaseSitemap,
-    "decisions": DecisionSitemap,
-}
+def site_sitemaps():
+    """Every section of /sitemap.xml, in order (for the root URL conf)."""
+    return {"sections": SectionSitemap, **content.sitemaps()}
 
 
 def sitemap_root(request):
@@ -168,8 +129,8 @@ def lastmod_text(value):
 def sitemap_xml(request, sitemaps):
     """/sitemap.xml: the same XML as Django's sitemap view, written directly.
 
-    Django's view renders a template and reverses a URL for every item: about a
-    second for 6,000 press releases and decisions. Here every slug section (news,
+    Django's view renders a template and reverses a URL for every item, a cost that
+    grows with every press release and decision. Here every slug section (news,
     decisions, progress) is one query and the XML is joined as text. Under Django's
     limit of 50,000 addresses there is one sitemap, so no index or pages.
     """

@@ -10,3 +10,6 @@ class StrategySiteConfig(AppConfig):
 
     name = "strategy_site"
     verbose_name = "Site"
+
+    def ready(self):
+        from . import content  # noqa: F401 - registers the home page's card

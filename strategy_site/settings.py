@@ -91,10 +91,6 @@ MIDDLEWARE = [
     # ETag on every cacheable response and 304 for a matching If-None-Match; outside
     # everything that changes the body, so the ETag is of what is sent.
     "django.middleware.http.ConditionalGetMiddleware",
-    # Cache-Control for anonymous public pages, and the say-so to keep them in the
-    # page cache (pagecache/cache.py); outside sessions, CSRF and messages,
-    # so it sees any cookie they add.
-    "pagecache.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -175,7 +171,7 @@ PAGE_CACHE_TIMEOUT = int(os.environ.get("DJANGO_PAGE_CACHE_TIMEOUT", "600"))
 # show through a proxy cache (see deploy/README.md).
 PAGE_MAX_AGE = int(os.environ.get("DJANGO_PAGE_MAX_AGE", "60"))
 # With Redis, each process also keeps this many recent pages in its own memory, used
-# without a round trip while no change has been announced (page_cache.LocalCopies).
+# without a round trip while no change has been announced (pagecache.cache.LocalCopies).
 PAGE_CACHE_LOCAL_ENTRIES = int(os.environ.get("DJANGO_PAGE_CACHE_LOCAL_ENTRIES", "200"))
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -274,7 +270,7 @@ X_FRAME_OPTIONS = "DENY"
 # - connect-src 'self': django-markdownx's live preview posts to /markdownx/markdownify/;
 # - img-src 'self': the admin's icons and our uploads (an image an editor links from
 #   another site is blocked, which also keeps visitors from being tracked by it);
-# - media files answer with a stricter policy of their own (security_views.MEDIA_CSP).
+# - media files answer with a stricter policy of their own (images.views.MEDIA_CSP).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'none'"],

@@ -2,22 +2,17 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from easyread.sitemaps import SITEMAPS as EASY_READ_SITEMAPS
-from glossary.sitemaps import SITEMAPS as GLOSSARY_SITEMAPS
 from images import views as image_views
 from images.views import serve_media
 from news import urls as news_urls
 from operations.health import healthz
-from progress.sitemaps import SITEMAPS as PROGRESS_SITEMAPS
 from publishing import views as publishing_views
 from publishing.views import preview
 from search.views import search_view
 from sharing.cards import social_card
 from sharing.feeds import UpdatesFeed
-from sharing.sitemaps import SITEMAPS, robots_txt, sitemap_xml
+from sharing.sitemaps import robots_txt, site_sitemaps, sitemap_xml
 from strategy_site.views import HomeView
-
-ALL_SITEMAPS = {**SITEMAPS, **GLOSSARY_SITEMAPS, **EASY_READ_SITEMAPS, **PROGRESS_SITEMAPS}
 
 admin.site.site_header = f"{settings.SITE_NAME}: editing"
 admin.site.site_title = f"{settings.SITE_NAME} admin"
@@ -38,7 +33,7 @@ urlpatterns = [
     path("", include("easyread.urls")),
     # /progress/, /you-said-we-did/ and the open data downloads.
     path("", include("progress.urls")),
-    path("sitemap.xml", sitemap_xml, {"sitemaps": ALL_SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", sitemap_xml, {"sitemaps": site_sitemaps()}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots"),
     path("preview/<str:token>/", preview, name="preview"),
     # Link-preview images for pages without a photo (see sharing/cards.py).

@@ -4,6 +4,7 @@ import io
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -638,3 +639,16 @@ def test_the_point_form_offers_the_consent_boxes_beside_the_picture(staff_client
     assert "Untick only if nobody can be recognised in the picture." in page.text
     assert "Consent recorded for everyone in the picture" in page.text
     assert "Needed before a picture of people can be published." in page.text
+
+
+def test_a_scheduled_version_is_linked_at_its_moment_while_the_pairings_are_cached(public, db):
+    moment = timezone.now() + timedelta(hours=2)
+    priority = PriorityFactory()
+    EasyReadVersionFactory(page=PriorityFactory())  # something to cache
+    EasyReadVersionFactory(page=priority, published_at=moment)
+
+    with time_machine.travel(moment - timedelta(seconds=1), tick=False):
+        assert link_to(public.get(priority.get_absolute_url()), TO_EASY_READ) is None
+        assert cache.get(CACHE_KEY) is not None
+    with time_machine.travel(moment, tick=False):
+        assert link_to(public.get(priority.get_absolute_url()), TO_EASY_READ)

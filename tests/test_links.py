@@ -4,8 +4,13 @@ import pytest
 from django.urls import reverse
 
 from news.models import PressRelease
-from publishing.models import Status
-from tests.factories import CabinetDecisionFactory, PressReleaseFactory
+from publishing.models import SlugRecord, Status
+from tests.factories import (
+    CabinetDecisionFactory,
+    EasyReadVersionFactory,
+    PressReleaseFactory,
+    ProgressUpdateFactory,
+)
 from tests.test_admin import admin_url, assert_saved, form_as_sent
 
 FACTORIES = [PressReleaseFactory, CabinetDecisionFactory]
@@ -120,3 +125,15 @@ def test_an_address_the_site_uses_itself_cannot_be_taken(db):
 
     made = PressReleaseFactory(title="Feed", slug="")
     assert made.slug == "feed-2"
+
+
+@pytest.mark.parametrize("factory", [ProgressUpdateFactory, EasyReadVersionFactory])
+def test_an_item_shown_at_another_pages_address_keeps_no_address_of_its_own(db, factory):
+    # A progress update is shown on its deliverable's page, an Easy Read version at its
+    # standard page's address plus "easy-read/": their links live and die with that page.
+    item = factory(title="First title")
+    item.title = "Second title"
+    item.save()
+    item.delete()
+
+    assert not SlugRecord.objects.for_model(type(item)).exists()

@@ -137,3 +137,54 @@ def test_stepping_back_one_migration_and_forward_keeps_the_content(
         titles
     )
     assert sorted(Priority.objects.values_list("short_title", flat=True)) == priorities
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_publishing_tables_move_out_of_strategy_site_with_every_row_and_permission(
+    back_to_latest,
+):
+    """Address history, preview links and change notes lived in `strategy_site` until the
+    shared apps were split out; a database at that schema keeps every row and grant."""
+    before_move = [("publishing", None)]  # takes strategy_site 0003 back with it
+    migrate(*before_move)
+    old = (
+        MigrationExecutor(connection)
+        .loader.project_state(("strategy_site", "0002_editorial_roles"))
+        .apps
+    )
+    press_release = ContentType.objects.get_by_natural_key("news", "pressrelease")
+    old_slug_record = old.get_model("strategy_site", "SlugRecord")
+    old_change_note = old.get_model("strategy_site", "ChangeNote")
+    old_slug_record.objects.create(content_type_id=press_release.pk, object_id=7, slug="old-name")
+    old_change_note.objects.create(
+        content_type_id=press_release.pk, object_id=7, note="Updated the list of partners"
+    )
+    # A role granted the right to make preview links under the old app keeps it.
+    ContentType.objects.clear_cache()
+    old_permission = old.get_model("auth", "Permission").objects.get(
+        content_type__app_label="strategy_site", codename="add_previewlink"
+    )
+    old.get_model("auth", "Group").objects.create(name="Sign-off").permissions.add(old_permission)
+    assert {"strategy_site_slugrecord", "strategy_site_changenote"} <= table_names()
+
+    migrate(leaf("publishing"), leaf("strategy_site"))
+    ContentType.objects.clear_cache()
+
+    from publishing.models import ChangeNote, SlugRecord
+
+    assert not {"strategy_site_slugrecord", "strategy_site_changenote"} & table_names()
+    [record] = SlugRecord.objects.filter(object_id=7)
+    assert (record.content_type_id, record.slug) == (press_release.pk, "old-name")
+    assert ChangeNote.objects.get(object_id=7).note == "Updated the list of partners"
+    sign_off = Group.objects.get(name="Sign-off")
+    assert list(sign_off.permissions.values_list("content_type__app_label", "codename")) == [
+        ("publishing", "add_previewlink")
+    ]
+    assert not ContentType.objects.filter(app_label="strategy_site").exists()
+
+    # And back: the rows return to the old tables.
+    migrate(*before_move)
+    assert {"strategy_site_slugrecord", "strategy_site_changenote"} <= table_names()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT slug FROM strategy_site_slugrecord WHERE object_id = 7")
+        assert cursor.fetchall() == [("old-name",)]

@@ -22,7 +22,6 @@ import time_machine
 from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.cache import caches
-from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.test import Client
@@ -62,13 +61,14 @@ class Site:
 
     def __init__(self):
         self.django_calls = 0
-        django = WSGIHandler()
+        site = self
 
-        def counting_django(environ, start_response):
-            self.django_calls += 1
-            return django(environ, start_response)
+        class CountingPageCache(PageCache):
+            def get_response(self, request):
+                site.django_calls += 1
+                return super().get_response(request)
 
-        self.application = PageCache(counting_django)
+        self.application = CountingPageCache()
 
     def request(self, path, *, method="GET", query="", cookie="", **headers):
         environ = {
@@ -265,12 +265,16 @@ def test_with_redis_a_repeat_hit_is_served_from_the_process_own_copy(
 
 
 def another_server_changes_content(site):
-    """What content_changed() does on another server (a new version, a notice), then
-    waiting, up to two seconds, for the notice to reach this process's subscription."""
-    caches["default"].set(page_cache.VERSION_KEY, "another-servers-version", timeout=None)
-    page_cache.redis_client().publish(page_cache.changes_channel(), b"changed")
+    """What content_changed() does on another server (a new version, a notice on the
+    change channel, through a Redis connection of its own), then waiting, up to two
+    seconds, for this process to hear of it."""
+    backend = caches["default"]
+    backend.set(page_cache.VERSION_KEY, "another-servers-version", timeout=None)
+    another_server = redis.Redis("127.0.0.1", 6379)
+    another_server.publish(backend.make_key(page_cache.CHANGES_CHANNEL), b"changed")
+    another_server.close()
     deadline = time.monotonic() + 2
-    while not site.application.local.notices_waiting() and time.monotonic() < deadline:
+    while site.application.local.trusted_version() is not None and time.monotonic() < deadline:
         time.sleep(0.01)
 
 
@@ -280,8 +284,9 @@ def test_with_redis_a_change_made_here_is_never_served_stale_while_its_notice_tr
     site = redis_site
     site.get(reverse("home"))
     assert site.served_from_cache(reverse("home"))[1]
-    # The notice of this process's own change has not come back from Redis yet.
-    monkeypatch.setattr(page_cache.LocalCopies, "notices_waiting", lambda self: False)
+    # The notice of this process's own change has not come back from Redis yet: the
+    # subscription has nothing to read.
+    monkeypatch.setattr(redis.client.PubSub, "get_message", lambda self, **kwargs: None)
 
     content["priority"].short_title = "Help for families sooner"
     content["priority"].save()

@@ -23,7 +23,7 @@ from news.models import PressRelease
 from tests.test_migrations import back_to_latest, leaf, migrate  # noqa: F401 (a fixture)
 
 BEFORE = [
-    ("news", "0008_search_heading_stored_inline"),
+    ("news", "0009_search_vectors_declared"),
     ("easyread", "0003_picture_shows_people_and_consent"),
 ]
 

@@ -7,15 +7,16 @@ from datetime import datetime, timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.test import Client
+from django.test.utils import isolate_apps
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
 from news.models import CabinetDecision, PressRelease
 from priorities.models import Priority, Strategy
-from publishing.models import Status
+from publishing.models import HasAddressHistory, Publishable, Status
 from tests.factories import (
     CabinetDecisionFactory,
     ImageFactory,
@@ -262,3 +263,44 @@ def test_a_photo_with_a_description_is_accepted(db, settings, tmp_path):
     press_release.save()
 
     assert (press_release.image.width, press_release.image.height) == (12, 8)
+
+
+# The shape of a publishable model -----------------------------------------------------
+
+
+def publishing_errors(model):
+    return [error.id for error in model.check() if error.id.startswith("publishing.")]
+
+
+@isolate_apps("tests")
+def test_a_publishable_model_must_declare_its_permission_to_publish():
+    class Leaflet(Publishable):
+        class Meta:
+            app_label = "tests"
+
+    class Poster(Publishable):
+        class Meta:
+            app_label = "tests"
+            permissions = [("publish_poster", "Can publish, unpublish and schedule posters")]
+
+    assert publishing_errors(Leaflet) == ["publishing.E001"]
+    assert publishing_errors(Poster) == []
+    assert Poster.publish_permission() == "tests.publish_poster"
+
+
+@isolate_apps("tests")
+def test_an_address_history_needs_an_address():
+    class Notice(HasAddressHistory):
+        class Meta:
+            app_label = "tests"
+            permissions = [("publish_notice", "Can publish, unpublish and schedule notices")]
+
+    class Bulletin(HasAddressHistory):
+        slug = models.SlugField()
+
+        class Meta:
+            app_label = "tests"
+            permissions = [("publish_bulletin", "Can publish, unpublish and schedule bulletins")]
+
+    assert publishing_errors(Notice) == ["publishing.E002"]
+    assert publishing_errors(Bulletin) == []

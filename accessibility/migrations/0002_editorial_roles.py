@@ -1,37 +1,15 @@
 """The editorial roles (strategy_site 0002) for this app's pages, which are live as
 soon as they are saved: editors may look, publishers change them."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-MODELS = ["sitesettings", "accessibilitystatement", "signpost"]
+from publishing.roles import grant
+
 ROLES = {
-    "Editor": [f"view_{model}" for model in MODELS],
-    "Publisher": [f"{action}_{model}" for model in MODELS for action in ("add", "change", "view")]
-    + ["delete_signpost"],
+    "accessibility.sitesettings": ("view", "add change view"),
+    "accessibility.accessibilitystatement": ("view", "add change view"),
+    "accessibility.signpost": ("view", "add change delete view"),
 }
-
-
-def grant(apps, schema_editor):
-    app_config = apps.get_app_config("accessibility")
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name, codes in ROLES.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.add(
-            *Permission.objects.filter(content_type__app_label="accessibility", codename__in=codes)
-        )
-
-
-def revoke(apps, schema_editor):
-    Permission = apps.get_model("auth", "Permission")
-    for group in apps.get_model("auth", "Group").objects.filter(name__in=ROLES):
-        group.permissions.remove(
-            *Permission.objects.filter(content_type__app_label="accessibility")
-        )
 
 
 class Migration(migrations.Migration):
@@ -40,4 +18,4 @@ class Migration(migrations.Migration):
         ("strategy_site", "0002_editorial_roles"),
     ]
 
-    operations = [migrations.RunPython(grant, revoke)]
+    operations = [grant(ROLES)]

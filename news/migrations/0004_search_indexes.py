@@ -1,4 +1,4 @@
-"""GIN indexes for site search on PostgreSQL (see strategy_site/search.py).
+"""GIN indexes for site search on PostgreSQL (see search/engine.py).
 
 Each index's expression is the weighted search vector the search filters on, written
 out here as it was when the index was made; search.engine builds the same

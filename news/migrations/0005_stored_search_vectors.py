@@ -1,9 +1,9 @@
-"""Stored search vectors for site search on PostgreSQL (see strategy_site/search.py).
+"""Stored search vectors for site search on PostgreSQL (see search/engine.py).
 
 The GIN expression indexes of 0004 find rare words, but a common word ("families",
 in most press releases) makes PostgreSQL scan the table and rebuild every row's
-vector from its whole text on every search: hundreds of milliseconds at 500 press
-releases, seconds at 5,000. Each table now has a `search_vector` column kept up to
+vector from its whole text on every search, a cost that grows with the table. Each
+table now has a `search_vector` column kept up to
 date by a trigger on every insert and update (so `bulk_create`, `update()`, raw SQL
 and the admin all keep it right) with a GIN index on it; the search reads it.
 

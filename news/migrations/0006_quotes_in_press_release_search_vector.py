@@ -1,7 +1,7 @@
 """A press release's quotes in its own stored search vector (weight C, as its body).
 
 Searching quotes separately cost a second query that joined every matching quote to
-its press release: about 60 ms for a common word at 5,000 press releases. Now the
+its press release, for a common word most of them. Now the
 press release's trigger (0005) adds its quotes' words and speakers, and a trigger on
 quotes refreshes the press release's vector whenever one of its quotes is added,
 changed or deleted. PostgreSQL only, like 0005.

@@ -1,10 +1,9 @@
 """GIN indexes on the stored `search_heading` columns (PostgreSQL only; see 0005).
 
 Site search ranks the matches whose title or standfirst (summary) has one of the
-searched words, and pages through the rest by date (strategy_site/search.py,
-`PostgresSearch.ranked`). Without an index, finding those headings reads every row:
-about 17 ms at 5,000 press releases on a loaded machine; with it, a few hundred
-microseconds plus the matching rows.
+searched words, and pages through the rest by date (search/engine.py,
+`PostgresSearch.ranked`). Without an index, finding those headings reads every row;
+with it, only the matching rows.
 """
 
 from django.db import migrations

@@ -1,16 +1,15 @@
 """Keep each row's `search_heading` inside the row (PostgreSQL only; see 0005 and 0007).
 
 Ranking a search reads the heading vector of every match with a searched word in its
-title or summary (strategy_site/search.py): hundreds of rows for a common word. A
+title or summary (search/engine.py): hundreds of rows for a common word. A
 decision's row is long (purpose, summary, reasons, discussion and two vectors), so
 PostgreSQL's default storage moved almost every decision's heading out of the row into
-the TOAST table, and each search fetched it from there two or three times a row. On the
-benchmark's 1,001 decisions, reading every heading touched 1,229 pages instead of 222.
+the TOAST table, and each search fetched it from there two or three times a row: many
+times the table's own pages.
 
 Storage MAIN asks PostgreSQL to compress the heading but move it out of the row only
-when nothing else can go: the long text and the whole-text vector go first. Reading
-every heading then touches 457 pages, and the 18 searches of the benchmark rank in
-139-160 ms instead of 195-206 ms (their count queries 72-85 ms instead of 87-93).
+when nothing else can go: the long text and the whole-text vector go first, so reading
+the headings reads the table's rows and little else.
 
 The cost falls on a row whose heading alone is longer than about 2 KB (a summary of
 some 250 words): PostgreSQL then moves every other long-enough field out instead,

@@ -1,4 +1,4 @@
-"""A GIN index for site search on PostgreSQL (see strategy_site/search.py).
+"""A GIN index for site search on PostgreSQL (see search/engine.py).
 
 The index's expression is the weighted search vector the search filters on, written
 out here as it was when the index was made; tests/test_search.py checks PostgreSQL

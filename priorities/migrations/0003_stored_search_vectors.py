@@ -3,11 +3,11 @@
 Site search used to match the priorities through 0002's GIN expression index and rank
 them by their heading's vector built at search time. With a handful of rows the index
 is never used: PostgreSQL rebuilt every priority's vector from its whole text (the
-strategy's long bodies) twice per search, in the count and in the page query, about
-1.3 ms each on the benchmark machine. Now a trigger keeps `search_vector` (short title
+strategy's long bodies) twice per search, in the count and in the page query. Now a
+trigger keeps `search_vector` (short title
 A, pledge B, body C: 0002's expression) and `search_heading` (short title A, pledge B:
 what ranking reads) on every insert and update, so the priorities are searched like
-every other kind (strategy_site/search.py). PostgreSQL only; SQLite keeps its own search.
+every other kind (search/engine.py). PostgreSQL only; SQLite keeps its own search.
 """
 
 from django.db import migrations

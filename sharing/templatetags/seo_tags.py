@@ -24,24 +24,34 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from news.models import CabinetDecision, PressRelease
-from priorities.models import Priority
+from publishing import content
 from publishing.markdown import section_link
 from sharing import cards as social_cards
 
 register = template.Library()
 
-SHARED_ITEMS = (Priority, PressRelease, CabinetDecision)
-ARTICLES = (PressRelease, CabinetDecision)
-LIST_PAGES = {
-    "home": "home",
-    "priorities:index": "priorities",
-    "news:index": "news",
-    "decisions:index": "decisions",
-}
-# Views that show one item: without an item in the context, the page is an error page
-# (410 Gone, say) and presents nothing to share.
-ITEM_VIEWS = {"priorities:detail", "news:detail", "decisions:detail", "preview"}
+# What each kind of content says about itself (its card, its dates, its structured
+# data) comes from its registered Content (publishing/content.py): only the kinds with
+# `has_card` present themselves as something to share.
+
+
+def shared_kind(item):
+    """The registered kind of `item` if it has a card (a page to share), else None."""
+    kind = content.of(item) if item is not None else None
+    return kind if kind is not None and kind.has_card else None
+
+
+def item_views():
+    """Views that show one item: without an item in the context, the page is an error
+    page (410 Gone, say) and presents nothing to share."""
+    names = {kind.detail_view_name for kind in content.kinds() if kind.has_card}
+    return names - {""} | {"preview"}
+
+
+def list_pages():
+    """{view name: page card name} of the pages with a card of their own."""
+    return {page.view_name: page.name for page in content.pages()}
+
 
 # json_script's escapes: the data cannot close the <script> element or open a comment.
 JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
@@ -69,19 +79,18 @@ class PreviewImage:
     content_type: str
 
 
-def photo_image(item):
-    """A press release's photo, at its largest rendition, as the link preview."""
-    image = item.image
-    renditions = image.renditions or {}
+def photo_image(photo, title):
+    """An item's photo (an images.Image), at its largest rendition, as the link preview."""
+    renditions = photo.renditions or {}
     if renditions.get("fallback"):
         largest = renditions["fallback"][-1]
         url = default_storage.url(largest["name"])
         width, height = largest["width"], largest["height"]
         content_type = renditions.get("fallback_type", "image/jpeg")
     else:  # a photo stored before renditions were made
-        url, width, height = image.file.url, image.width, image.height
-        content_type = "image/png" if image.file.name.lower().endswith(".png") else "image/jpeg"
-    return PreviewImage(absolute(url), width, height, image.alt_text or item.title, content_type)
+        url, width, height = photo.file.url, photo.width, photo.height
+        content_type = "image/png" if photo.file.name.lower().endswith(".png") else "image/jpeg"
+    return PreviewImage(absolute(url), width, height, photo.alt_text or title, content_type)
 
 
 def card_image(card, *, versioned=True):
@@ -91,15 +100,17 @@ def card_image(card, *, versioned=True):
 
 
 def preview_image(item=None, page_card=None):
-    if isinstance(item, PressRelease) and item.image:
-        return photo_image(item)
     if item is not None:
+        kind = content.of(item)
+        photo = kind.image(item)
+        if photo is not None:
+            return photo_image(photo, kind.title(item))
         return card_image(social_cards.item_card(item))
     if page_card is not None:
         return card_image(page_card)
     # Any other page (search, say): the home page's card at its unversioned address,
     # which needs no query to name.
-    return card_image(social_cards.page_card("home"), versioned=False)
+    return card_image(social_cards.Card("page", "home", "", ""), versioned=False)
 
 
 def canonical_path(context, request, item):
@@ -138,19 +149,28 @@ class SharedPage:
     view_name: str = ""
 
     @property
+    def kind(self):
+        return shared_kind(self.item)
+
+    @property
+    def is_article(self):
+        return self.kind is not None and self.kind.article
+
+    @property
     def type(self):
-        return "article" if isinstance(self.item, ARTICLES) else "website"
+        return "article" if self.is_article else "website"
 
     @property
     def published(self):
-        return self.item.published_at if isinstance(self.item, ARTICLES) else None
+        return self.kind.published_at(self.item) if self.is_article else None
 
     @property
     def modified(self):
         """As the page says "last updated": the latest public change note, if any."""
-        if not isinstance(self.item, ARTICLES) or self.item.published_at is None:
+        published = self.published
+        if published is None:
             return None
-        return max(filter(None, [self.item.published_at, self.item.last_updated_at]))
+        return max(filter(None, [published, self.kind.updated_at(self.item)]))
 
     @property
     def published_time(self):
@@ -162,7 +182,7 @@ class SharedPage:
 
     @property
     def share_title(self):
-        return self.item.title if isinstance(self.item, ARTICLES) else self.title
+        return self.kind.title(self.item) if self.is_article else self.title
 
     @property
     def share_links(self):
@@ -222,11 +242,11 @@ def structured_data(page):
                 },
             ],
         }
-    if not isinstance(item, ARTICLES):
+    if not page.is_article:
         return None
     article = {
         "@context": "https://schema.org",
-        "headline": item.title,
+        "headline": page.kind.title(item),
         "description": page.description,
         "url": page.url,
         "mainEntityOfPage": {"@type": "WebPage", "@id": page.url},
@@ -238,23 +258,7 @@ def structured_data(page):
     if page.published:
         article["datePublished"] = page.published_time
         article["dateModified"] = page.modified_time
-    if isinstance(item, PressRelease):
-        return {"@type": "NewsArticle", **article}
-    # schema.org has no type for a council's decision. `Legislation` is for laws and
-    # regulations, `GovernmentService` for a service people use, and an `Event` would
-    # describe the meeting rather than this page. The page is a written account of a
-    # decision, so it is an Article, `about` the meeting (an Event) that made it, and
-    # `isBasedOn` the official record when we have its address.
-    meeting = {
-        "@type": "Event",
-        "name": item.meeting,
-        "startDate": item.meeting_date.isoformat(),
-        "organizer": organisation(),
-    }
-    decision = {"@type": "Article", **article, "articleSection": "Decisions", "about": meeting}
-    if item.official_record_url:
-        decision["isBasedOn"] = item.official_record_url
-    return decision
+    return page.kind.structured_data(item, article)
 
 
 def find_shared_page(context):
@@ -263,17 +267,13 @@ def find_shared_page(context):
     if match is None or "exception" in context:  # 500, or a 404 from the resolver
         return None
     item = context.get("object")
-    item = item if isinstance(item, SHARED_ITEMS) else None
-    if item is None and match.view_name in ITEM_VIEWS:
+    item = item if shared_kind(item) is not None else None
+    if item is None and match.view_name in item_views():
         return None  # an error page shown at an item's address (410 Gone)
     page_card = None
-    if item is None and match.view_name in LIST_PAGES:
-        object_list = context.get("object_list")
-        page_card = social_cards.page_card(
-            LIST_PAGES[match.view_name],
-            strategy=context.get("strategy"),
-            priority_count=len(object_list) if object_list is not None else 0,
-        )
+    pages = list_pages()
+    if item is None and match.view_name in pages:
+        page_card = social_cards.page_card(pages[match.view_name], context)
     return SharedPage(
         url=absolute(canonical_path(context, request, item)),
         title=plain(context.get("page_title")),

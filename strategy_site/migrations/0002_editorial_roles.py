@@ -3,52 +3,25 @@
 Editor: writes and changes drafts and submits them for review.
 Publisher: also publishes, unpublishes and schedules, edits live pages and
 creates preview links for sign-off.
+
+The rows are those of the day (the site's table is strategy_site/roles.py, applied
+by 0004); publishing.roles.grant applies them.
 """
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-CONTENT = [("news", "pressrelease"), ("news", "cabinetdecision")]
-CONTENT_PARTS = [("news", "quote"), ("news", "decisionpoint")]
-LIVE_PAGES = [("priorities", "strategy"), ("priorities", "priority")]
+from publishing.roles import grant
 
-EDITOR = (
-    [(app, f"{action}_{model}") for app, model in CONTENT + CONTENT_PARTS
-     for action in ("add", "change", "view")]
-    + [(app, f"delete_{model}") for app, model in CONTENT_PARTS]
-    + [(app, f"view_{model}") for app, model in LIVE_PAGES]
-)  # fmt: skip
-PUBLISHER = (
-    EDITOR
-    + [(app, f"delete_{model}") for app, model in CONTENT]
-    + [(app, f"publish_{model}") for app, model in CONTENT]
-    + [(app, f"{action}_{model}") for app, model in LIVE_PAGES for action in ("add", "change")]
-    + [("strategy_site", f"{action}_previewlink") for action in ("add", "change", "view")]
-    + [("strategy_site", f"{action}_changenote") for action in ("add", "change", "view")]
-)
-ROLES = {"Editor": EDITOR, "Publisher": PUBLISHER}
-
-
-def create_roles(apps, schema_editor):
-    # Permissions are normally made after migrations; make them now so the
-    # groups can hold them on a fresh database.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name, codes in ROLES.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        for app_label, codename in codes:
-            group.permissions.add(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
-
-
-def remove_roles(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name__in=ROLES).delete()
+ROLES = {
+    "news.pressrelease": ("add change view", "add change delete view publish"),
+    "news.cabinetdecision": ("add change view", "add change delete view publish"),
+    "news.quote": ("add change delete view", "add change delete view"),
+    "news.decisionpoint": ("add change delete view", "add change delete view"),
+    "priorities.strategy": ("view", "add change view"),
+    "priorities.priority": ("view", "add change view"),
+    "strategy_site.previewlink": ("", "add change view"),
+    "strategy_site.changenote": ("", "add change view"),
+}
 
 
 class Migration(migrations.Migration):
@@ -60,4 +33,4 @@ class Migration(migrations.Migration):
         ("priorities", "0001_initial"),
     ]
 
-    operations = [migrations.RunPython(create_roles, remove_roles)]
+    operations = [grant(ROLES, every_app=True)]

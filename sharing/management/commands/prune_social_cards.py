@@ -2,7 +2,7 @@
 `manage.py prune_social_cards`: delete the link-preview cards no page shows any more.
 
 Each version of a card is kept in the media storage under `social-cards/`
-(strategy_site/social_cards.py), so every renamed title leaves its old PNG behind, and a
+(sharing/cards.py), so every renamed title leaves its old PNG behind, and a
 withdrawn press release's card, title and all, would stay in storage for ever. This
 deletes every file in that folder except:
 
@@ -51,7 +51,7 @@ def owner(name):
     """(kind, slug) of the card stored as `name`, or None if the name does not say."""
     relative = name.removeprefix(f"{social_cards.STORAGE_FOLDER}/")
     match = CARD_NAME.match(relative)
-    if match is None or match["kind"] not in social_cards.KINDS:
+    if match is None or match["kind"] not in social_cards.card_kinds():
         return None
     return match["kind"], match["slug"]
 

@@ -131,7 +131,7 @@ def from_images(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        (APP, "0009_pressrelease_image_reference"),
+        (APP, "0010_pressrelease_image_reference"),
         ("reversion", "0002_add_index_on_version_for_content_type_and_db"),
     ]
 

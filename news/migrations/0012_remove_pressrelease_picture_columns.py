@@ -5,7 +5,7 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-    dependencies = [("news", "0010_pressrelease_pictures_to_images")]
+    dependencies = [("news", "0011_pressrelease_pictures_to_images")]
 
     operations = [
         migrations.RemoveField(model_name="pressrelease", name="image_file"),

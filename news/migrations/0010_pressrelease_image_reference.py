@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("news", "0008_search_heading_stored_inline"),
+        ("news", "0009_search_vectors_declared"),
         ("images", "0001_initial"),
     ]
 

@@ -1,0 +1,46 @@
+# ruff: noqa: E501 - a table reads best with its columns aligned
+"""Who may do what: the editorial roles, declared once for the whole site.
+
+One row per model, one column per group (publishing.roles.GROUPS: Editor, Publisher),
+the actions as Django's permission codenames begin. Content in the editorial workflow
+(a `Publishable`) is written by editors and published, scheduled and deleted by
+publishers; pages that are live as soon as they are saved are changed by publishers
+only; the parts of an item (quotes, points, milestones) go with it.
+
+It lives here, in the project, because it names every app's models, and the shared
+`publishing` app that applies it (`publishing.roles.apply_roles`) may know none of
+them. The migrations strategy_site 0004 and 0005 apply it. Changed it? Add a migration that
+applies it again (`operations = [grant(EDITORIAL_ROLES, undo=False)]`), depending on
+the migrations that make the models it names.
+"""
+
+# fmt: off
+EDITORIAL_ROLES = {
+    # model                                Editor                     Publisher
+    "news.pressrelease":                   ("add change view",        "add change delete view publish"),
+    "news.cabinetdecision":                ("add change view",        "add change delete view publish"),
+    "news.quote":                          ("add change delete view", "add change delete view"),
+    "news.decisionpoint":                  ("add change delete view", "add change delete view"),
+    "priorities.strategy":                 ("view",                   "add change view"),
+    "priorities.priority":                 ("view",                   "add change view"),
+    "progress.deliverable":                ("add change view",        "add change delete view publish"),
+    "progress.progressupdate":             ("add change view",        "add change delete view publish"),
+    "progress.yousaidwedid":               ("add change view",        "add change delete view publish"),
+    "progress.milestone":                  ("add change delete view", "add change delete view"),
+    "progress.evidencelink":               ("add change delete view", "add change delete view"),
+    "progress.statuschange":               ("view",                   "view"),
+    "easyread.easyreadversion":            ("add change view",        "add change delete view publish"),
+    "easyread.easyreadpoint":              ("add change delete view", "add change delete view"),
+    "glossary.glossaryterm":               ("add change view",        "add change delete view"),
+    "accessibility.sitesettings":          ("view",                   "add change view"),
+    "accessibility.accessibilitystatement": ("view",                  "add change view"),
+    "accessibility.signpost":              ("view",                   "add change delete view"),
+    "feedback.pagefeedback":               ("view",                   "view"),
+    "publishing.previewlink":              ("",                       "add change view"),
+    "publishing.changenote":               ("",                       "add change view"),
+    # A picture's words and consent, in the Images list: editors look; publishers
+    # correct them (which changes every page showing it, live ones too) and delete a
+    # picture no page uses. Both add pictures from the page that shows them.
+    "images.image":                        ("view",                   "add change delete view"),
+}
+# fmt: on
