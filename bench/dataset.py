@@ -152,12 +152,7 @@ def add_press_releases(count, strategy, priorities, text, photo_set):
             first_published_at=when,
         )
         if photo_set and index % 2 == 0:
-            photo = photo_set[(index // 2) % len(photo_set)]
-            item.image = photo["name"]
-            item.image_width, item.image_height = photo["width"], photo["height"]
-            item.image_renditions = photo["renditions"]
-            item.image_alt = "A sample photo for the benchmark: coloured shapes"
-            item.image_shows_people = False
+            item.image = photo_set[(index // 2) % len(photo_set)]
         items.append(item)
     PressRelease.objects.bulk_create(items, batch_size=500)
     saved = list(
@@ -312,36 +307,27 @@ def sample_instance(model, index, priorities, text, rng):
 
 
 def sample_photos(count):
-    """`count` stored photos with their renditions, made once and reused."""
+    """`count` stored photos (Image rows) with their renditions, made once and reused."""
     photos = []
     for number in range(1, count + 1):
         name = f"{PHOTO_FOLDER}/photo-{number:03d}.jpg"
-        reused = (
-            PressRelease.objects.filter(image=name)
-            .values("image_width", "image_height", "image_renditions")
-            .first()
-        )
-        if reused and default_storage.exists(name) and reused["image_renditions"]:
-            photos.append(
-                {
-                    "name": name,
-                    "width": reused["image_width"],
-                    "height": reused["image_height"],
-                    "renditions": reused["image_renditions"],
-                }
-            )
+        reused = images.Image.objects.filter(file=name).first()
+        if reused and default_storage.exists(name) and reused.renditions:
+            photos.append(reused)
             continue
         if default_storage.exists(name):
             default_storage.delete(name)
         stored = default_storage.save(name, ContentFile(draw_photo(number)))
-        photos.append(
-            {
-                "name": stored,
-                "width": PHOTO_SIZE[0],
-                "height": PHOTO_SIZE[1],
-                "renditions": images.make_renditions(stored),
-            }
+        photo = images.Image(
+            file=stored,
+            width=PHOTO_SIZE[0],
+            height=PHOTO_SIZE[1],
+            renditions=images.make_renditions(stored),
+            alt="A sample photo for the benchmark: coloured shapes",
+            shows_people=False,
         )
+        # bulk_create: drawn here without metadata, so not cleaned and renamed on save.
+        photos += images.Image.objects.bulk_create([photo])
     return photos
 
 

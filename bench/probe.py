@@ -26,7 +26,7 @@ SEARCH_WORD = "families"
 def pages():
     """name, address, kind (detail or list: the targets differ) and whether it is HTML."""
     press_release = (
-        PressRelease.objects.published().exclude(image="").first()
+        PressRelease.objects.published().exclude(image=None).first()
         or PressRelease.objects.published().first()
     )
     decision = CabinetDecision.objects.published().first()

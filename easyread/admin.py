@@ -4,6 +4,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
+from images.admin import PictureAdmin
+from images.forms import PictureForm
 from publishing.admin import (
     CHANGE_NOTE_FIELDSET,
     PUBLISHING_FIELDSET,
@@ -78,8 +80,32 @@ class EasyReadVersionForm(PublishableForm):
         return cleaned_data
 
 
-class EasyReadPointInline(admin.StackedInline):
+class EasyReadPointForm(PictureForm):
+    picture_labels = {
+        "image": (
+            "Picture",
+            "Optional: a JPEG, PNG or WebP that shows the idea. It is shown beside "
+            "the words. Where and how it was taken is removed when it is saved.",
+        ),
+        "image_alt": (
+            "Picture description (alt text)",
+            "Required with a picture: say what it shows, for people who cannot see it.",
+        ),
+        "image_shows_people": (
+            "The picture shows people",
+            "Untick only if nobody can be recognised in the picture.",
+        ),
+        "image_consent_recorded": (
+            "Consent recorded for everyone in the picture",
+            "Needed before a picture of people can be published. "
+            "These may be pictures of children: for a child, a parent or carer gives consent.",
+        ),
+    }
+
+
+class EasyReadPointInline(PictureAdmin, admin.StackedInline):
     model = EasyReadPoint
+    form = EasyReadPointForm
     extra = 0
     min_num = 1
     fields = [

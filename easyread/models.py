@@ -210,61 +210,32 @@ class EasyReadPoint(images.HasPicture):
         help_text="One idea, in one to three short sentences. Start each sentence on a new "
         "line. Use everyday words.",
     )
-    image = images.ImageField(
-        "picture",
-        upload_to="easyread/%Y/",
+    # PROTECT, as for a press release's photo: a picture in use is not deleted.
+    image = models.ForeignKey(
+        images.Image,
+        verbose_name="picture",
+        on_delete=models.PROTECT,
+        null=True,
         blank=True,
-        width_field="image_width",
-        height_field="image_height",
-        validators=[images.validate_image],
+        related_name="easy_read_points",
         help_text="Optional: a JPEG, PNG or WebP that shows the idea. It is shown beside "
         "the words. Where and how it was taken is removed when it is saved.",
     )
-    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    image_alt = models.CharField(
-        "picture description (alt text)",
-        max_length=250,
-        blank=True,
-        help_text="Required with a picture: say what it shows, for people who cannot see it.",
-    )
-    image_shows_people = models.BooleanField(
-        "the picture shows people",
-        default=True,
-        help_text="Untick only if nobody can be recognised in the picture.",
-    )
-    image_consent_recorded = models.BooleanField(
-        "consent recorded for everyone in the picture",
-        default=False,
-        help_text="Needed before a picture of people can be published. "
-        "These may be pictures of children: for a child, a parent or carer gives consent.",
-    )
-    image_renditions = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         verbose_name = "point"
         ordering = ["order", "pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(image="") | ~Q(image_alt=""),
-                name="easy_read_picture_has_alt_text",
-                violation_error_message="Describe the picture (alt text).",
-            )
-        ]
 
     def __str__(self):
         return self.text.splitlines()[0][:60] if self.text else "Point"
 
-    def clean(self):
-        super().clean()
-        if self.image and not self.image_alt.strip():
-            raise ValidationError(
-                {
-                    "image_alt": "Describe the picture for people who cannot see it, "
-                    "or remove the picture. In Easy Read, every picture explains the words "
-                    "beside it."
-                }
-            )
+    picture_folder = "easyread/%Y/"
+
+    def missing_alt_message(self):
+        return (
+            "Describe the picture for people who cannot see it, or remove the picture. "
+            "In Easy Read, every picture explains the words beside it."
+        )
 
     def picture_goes_public(self):
         # Its version is the one being saved with it, as the editor has just set it:

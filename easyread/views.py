@@ -1,3 +1,4 @@
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.cache import add_never_cache_headers
@@ -5,7 +6,7 @@ from django.views.generic import DetailView
 
 from publishing.models import SlugRecord
 
-from .models import EasyReadVersion
+from .models import EasyReadPoint, EasyReadVersion
 
 
 class EasyReadView(DetailView):
@@ -45,7 +46,11 @@ class EasyReadView(DetailView):
         versions = EasyReadVersion.objects.for_page(page)
         if not self.shows_drafts:
             versions = versions.published()
-        version = get_object_or_404(versions.prefetch_related("points"))
+        version = get_object_or_404(
+            versions.prefetch_related(
+                Prefetch("points", queryset=EasyReadPoint.objects.select_related("image"))
+            )
+        )
         version.page = page  # already loaded: no second query for it
         return version
 

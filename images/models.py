@@ -17,8 +17,12 @@ so no metadata survives.
 Renditions: copies at a few widths, in WebP and a JPEG (or PNG) fallback, so
 browsers download only what the screen needs.
 
-Models with a picture (HasPicture) share the saving and the consent rule: a
-picture that shows people is not published until the editor records consent.
+Pictures are Image rows: the file with its words (alt text or "decorative",
+caption, credit), whether it shows people and whether their consent is
+recorded, and its renditions. A model that shows a picture refers to one by
+foreign key and takes HasPicture, which holds the rules that depend on where
+the picture appears: a picture that shows people is not published until the
+editor records consent.
 """
 
 import posixpath
@@ -27,6 +31,7 @@ import warnings
 from dataclasses import dataclass
 from io import BytesIO
 
+import reversion
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -34,8 +39,10 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import models
 from django.db.models.fields.files import FieldFile
+from django.utils import timezone
 from django.utils.functional import cached_property
-from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+from PIL import Image as PillowImage
+from PIL import ImageCms, ImageOps, UnidentifiedImageError
 
 # Pillow names what it found; MPO is how it names a JPEG from a phone or camera
 # that carries extra pictures (previews, depth maps). We keep the first.
@@ -101,8 +108,8 @@ def validate_image(value):
     try:
         with warnings.catch_warnings():
             # Pillow refuses a bomb over twice its own limit but only warns below that.
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(value, formats=FORMATS) as image:
+            warnings.simplefilter("error", PillowImage.DecompressionBombWarning)
+            with PillowImage.open(value, formats=FORMATS) as image:
                 width, height = image.size  # from the header: nothing decoded yet
                 if width * height > max_pixels():
                     raise ValidationError(
@@ -114,9 +121,9 @@ def validate_image(value):
                 image.load()
     except ValidationError:
         raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+    except (PillowImage.DecompressionBombError, PillowImage.DecompressionBombWarning) as error:
         raise ValidationError(
-            f"This image is too large: over {megapixels(Image.MAX_IMAGE_PIXELS)}. "
+            f"This image is too large: over {megapixels(PillowImage.MAX_IMAGE_PIXELS)}. "
             f"The most we accept is {megapixels(max_pixels())}. {RESIZE}",
             code="image_pixels",
         ) from error
@@ -165,12 +172,12 @@ def clean_copy(file, *, max_size=None):
     """
     validate_image(file)
     file.seek(0)
-    with Image.open(file, formats=FORMATS) as original:
+    with PillowImage.open(file, formats=FORMATS) as original:
         image_format = "JPEG" if original.format == "MPO" else original.format
         image = ImageOps.exif_transpose(original)  # a copy, turned the way the camera was held
     image = to_srgb(image)
     if max_size:
-        image.thumbnail(max_size, Image.Resampling.LANCZOS)
+        image.thumbnail(max_size, PillowImage.Resampling.LANCZOS)
     return ContentFile(encode(image, image_format), name=random_name(image_format))
 
 
@@ -220,10 +227,10 @@ def make_renditions(name):
     """Copies of the stored photo `name` at RENDITION_WIDTHS (none wider than it),
     each in WebP and in a fallback: JPEG, or PNG if the photo has transparent parts.
 
-    Returns what PressRelease.image_renditions holds: storage names, not URLs,
+    Returns what Image.renditions holds: storage names, not URLs,
     so the pages follow wherever the media is served from.
     """
-    with default_storage.open(name) as file, Image.open(file, formats=FORMATS) as image:
+    with default_storage.open(name) as file, PillowImage.open(file, formats=FORMATS) as image:
         image.load()
         transparent = image.has_transparency_data and (
             image.convert("RGBA").getchannel("A").getextrema()[0] < 255
@@ -241,7 +248,7 @@ def make_renditions(name):
     }
     for size in [w for w in RENDITION_WIDTHS if w <= width] or [width]:
         new_size = (size, max(1, round(height * size / width)))
-        resized = base.resize(new_size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+        resized = base.resize(new_size, PillowImage.Resampling.LANCZOS, reducing_gap=3.0)
         for key, image_format in (("webp", "WEBP"), ("fallback", fallback_format)):
             path = posixpath.join(folder, f"{size}w.{EXTENSIONS[image_format]}")
             stored = default_storage.save(path, ContentFile(encode(resized, image_format)))
@@ -297,73 +304,196 @@ def picture(image, renditions, *, alt, width=None, height=None):
     )
 
 
-# Models with a picture --------------------------------------------------------------
+# The picture model ------------------------------------------------------------------
+
+DEFAULT_FOLDER = "images/%Y/"
 
 
-class HasPicture(models.Model):
-    """What a model with one uploaded picture does with it: a press release's photo,
-    an Easy Read point's picture.
+def upload_path(image, filename):
+    """Where a new picture's file is stored. The model that shows it may name a folder
+    (`upload_folder`, e.g. "news/%Y/"), so its files stay where they always were."""
+    folder = getattr(image, "upload_folder", None) or DEFAULT_FOLDER
+    return posixpath.join(timezone.now().strftime(folder), filename)
 
-    Only the behaviour is shared. Each model declares its own fields, so that editors
-    read its own words ("photo", "picture") and the shared code changes no database
-    table: `image` (our ImageField, with width_field="image_width" and
-    height_field="image_height"), `image_width`, `image_height`, `image_alt`,
-    `image_renditions`, `image_shows_people` and `image_consent_recorded`.
 
-    Each model also says when its picture goes public (`picture_goes_public`) and
-    what an editor is told when consent is missing (`missing_consent_message`).
+@reversion.register()
+class Image(models.Model):
+    """A picture: the file, the words that go with it, and the consent for it.
+
+    Kept in the version history, so restoring an earlier version of a page also
+    restores the words its picture had then. Replacing the file makes a new
+    Image (see PictureForm): the old one stays, and restoring brings it back.
     """
 
+    file = ImageField(
+        "picture",
+        upload_to=upload_path,
+        width_field="width",
+        height_field="height",
+        validators=[validate_image],
+        help_text="A JPEG, PNG or WebP. Where and how it was taken "
+        "(location, camera details) is removed when it is saved.",
+    )
+    width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    alt = models.CharField(
+        "description (alt text)",
+        max_length=250,
+        blank=True,
+        help_text="Describe the picture for people who cannot see it. "
+        "Required unless you tick “decorative”.",
+    )
+    is_decorative = models.BooleanField(
+        "the picture is decorative",
+        default=False,
+        help_text="Tick only if the picture adds nothing a reader would miss; "
+        "screen readers will skip it.",
+    )
+    caption = models.CharField(
+        max_length=300, blank=True, help_text="Shown under the picture, e.g. who is in it."
+    )
+    credit = models.CharField(max_length=200, blank=True, help_text="Who took it, if known.")
+    shows_people = models.BooleanField(
+        "the picture shows people",
+        default=True,
+        help_text="Untick only if nobody can be recognised in the picture.",
+    )
+    consent_recorded = models.BooleanField(
+        "consent recorded for everyone pictured",
+        default=False,
+        help_text="Required before a picture of people can be published. "
+        "These may be pictures of children: for a child, a parent or carer gives consent.",
+    )
+    renditions = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="Resized copies of the picture, made when it is saved.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
     class Meta:
-        abstract = True
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(alt="") | models.Q(is_decorative=True),
+                name="image_has_alt_text_or_is_decorative",
+                violation_error_message="Describe the picture (alt text), or tick “decorative”.",
+            ),
+        ]
+
+    def __str__(self):
+        if self.is_decorative:
+            return f"Decorative picture ({posixpath.basename(self.file.name)})"
+        return self.alt or posixpath.basename(self.file.name)
 
     def save(self, *args, **kwargs):
-        # Only a newly chosen picture is cleaned and resized; an unchanged one costs
-        # one small query. Replaced pictures stay in storage (under unguessable names,
-        # linked from nowhere) so that restoring an earlier version brings them back.
-        if self.image and self.image.name != self._stored_picture_name():
-            clean = clean_copy(self.image)
-            self.image.save(clean.name, clean, save=False)
-            self.image_renditions = make_renditions(self.image.name)
-        elif not self.image:
-            self.image_renditions = {}
+        # Only a newly chosen file is cleaned and resized; an unchanged one costs one
+        # small query. A file this row no longer uses stays in storage (under an
+        # unguessable name, linked from nowhere), so restoring a version brings it back.
+        if self.file and self.file.name != self._stored_file_name():
+            clean = clean_copy(self.file)
+            self.file.save(clean.name, clean, save=False)
+            self.renditions = make_renditions(self.file.name)
         super().save(*args, **kwargs)
 
-    def _stored_picture_name(self):
+    def _stored_file_name(self):
         if self.pk is None:
             return ""
-        stored = type(self)._default_manager.filter(pk=self.pk).values_list("image", flat=True)
+        stored = Image.objects.filter(pk=self.pk).values_list("file", flat=True)
         return stored.first() or ""
 
     def clean(self):
         super().clean()
-        # These may be pictures of children: one that shows people is never public
-        # without consent. Drafts may be saved before consent is in, as work goes on.
-        if self.picture_needs_consent and self.picture_goes_public():
-            raise ValidationError({"image_consent_recorded": self.missing_consent_message()})
+        if not self.is_decorative and not self.alt.strip():
+            raise ValidationError(
+                {"alt": "Describe the picture for people who cannot see it, or tick “decorative”."}
+            )
+        if self.needs_consent and any(item.picture_goes_public() for item in self.shown_by()):
+            raise ValidationError(
+                {
+                    "consent_recorded": "This picture is on a published page and shows people: "
+                    "record consent from everyone in it (for a child, from a parent or carer). "
+                    "If nobody can be recognised, untick “the picture shows people”."
+                }
+            )
+
+    def shown_by(self):
+        """The items that show this picture (a press release, an Easy Read point...)."""
+        if self.pk is None:
+            return []
+        return [
+            item
+            for relation in self._meta.related_objects
+            if issubclass(relation.related_model, HasPicture)
+            for item in relation.related_model._default_manager.filter(
+                **{relation.field.name: self}
+            )
+        ]
 
     @property
-    def picture_needs_consent(self):
-        return bool(self.image) and self.image_shows_people and not self.image_consent_recorded
-
-    def picture_goes_public(self):
-        """True when saving this would publish the picture (now or at a scheduled time)."""
-        raise NotImplementedError
-
-    def missing_consent_message(self):
-        raise NotImplementedError
+    def needs_consent(self):
+        """True while it shows people whose consent is not recorded."""
+        return self.shows_people and not self.consent_recorded
 
     @property
-    def picture_alt(self):
-        return self.image_alt
+    def alt_text(self):
+        """What the `alt` attribute says: nothing for a decorative picture."""
+        return "" if self.is_decorative else self.alt
 
     @cached_property
     def picture(self):
         """The picture as pages show it (see templates/includes/picture.html)."""
         return picture(
-            self.image,
-            self.image_renditions,
-            alt=self.picture_alt,
-            width=self.image_width,
-            height=self.image_height,
+            self.file, self.renditions, alt=self.alt_text, width=self.width, height=self.height
         )
+
+    @property
+    def stored_files(self):
+        return stored_files(self.file.name, self.renditions)
+
+
+# Models that show a picture ---------------------------------------------------------
+
+
+class HasPicture(models.Model):
+    """A model that shows one picture: a press release's photo, an Easy Read point's.
+
+    The model declares its own `image` foreign key to Image (its own words for
+    editors: "photo", "picture"), and says when its picture goes public
+    (`picture_goes_public`), what an editor is told when the alt text or the
+    consent is missing, and which folder new files go in (`picture_folder`).
+    """
+
+    picture_folder = DEFAULT_FOLDER
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        image = self.image
+        if image is None:
+            return
+        if not image.is_decorative and not image.alt.strip():
+            raise ValidationError({"image_alt": self.missing_alt_message()})
+        # These may be pictures of children: one that shows people is never public
+        # without consent. Drafts may be saved before consent is in, as work goes on.
+        if image.needs_consent and self.picture_goes_public():
+            raise ValidationError({"image_consent_recorded": self.missing_consent_message()})
+
+    def picture_goes_public(self):
+        """True when saving this would publish the picture (now or at a scheduled time)."""
+        raise NotImplementedError
+
+    def missing_alt_message(self):
+        return "Describe the picture for people who cannot see it, or tick “decorative”."
+
+    def missing_consent_message(self):
+        raise NotImplementedError
+
+    @property
+    def picture(self):
+        """The picture as pages show it, or None (see templates/includes/picture.html)."""
+        return self.image.picture if self.image is not None else None

@@ -1,6 +1,8 @@
 from django.contrib import admin
 
-from publishing.admin import PUBLISHING_FIELDSET, PublishableAdmin
+from images.admin import PictureAdmin
+from images.forms import PictureForm
+from publishing.admin import PUBLISHING_FIELDSET, PublishableAdmin, PublishableForm
 from sharing.admin import SHARE_PREVIEW_FIELDSET, SharePreviewAdmin
 
 from .models import CabinetDecision, DecisionPoint, PressRelease, Quote
@@ -12,8 +14,38 @@ class QuoteInline(admin.StackedInline):
     fields = [("speaker", "role"), "text", "order"]
 
 
+class PressReleaseForm(PictureForm, PublishableForm):
+    picture_labels = {
+        "image": (
+            "Photo",
+            "Optional: a JPEG, PNG or WebP. Where and how it was taken "
+            "(location, camera details) is removed when it is saved.",
+        ),
+        "image_alt": (
+            "Image description (alt text)",
+            "Describe the photo for people who cannot see it. "
+            "Required unless you tick “decorative”.",
+        ),
+        "image_is_decorative": (
+            "The photo is decorative",
+            "Tick only if the photo adds nothing a reader would miss; screen readers will skip it.",
+        ),
+        "image_caption": ("Image caption", "Shown under the photo, e.g. who is in it."),
+        "image_credit": ("Photo credit", "Who took the photo, if known."),
+        "image_shows_people": (
+            "The photo shows people",
+            "Untick only if nobody can be recognised in the photo.",
+        ),
+        "image_consent_recorded": (
+            "Consent recorded for everyone pictured",
+            "Required before a photo of people can be published. These may be photos of children.",
+        ),
+    }
+
+
 @admin.register(PressRelease)
-class PressReleaseAdmin(SharePreviewAdmin, PublishableAdmin):
+class PressReleaseAdmin(PictureAdmin, SharePreviewAdmin, PublishableAdmin):
+    form = PressReleaseForm
     list_display = ["title", "current_state", "published_at", "updated_at"]
     list_filter = ["status", "published_at", "priorities"]
     search_fields = ["title", "standfirst", "body"]

@@ -40,7 +40,7 @@ class PressReleaseContent(content.Content):
         return " ".join(Truncator(item.standfirst).words(40).split())
 
     def image(self, item):
-        return item if item.image else None
+        return item.image
 
     def card_text(self, item):
         when = (

@@ -25,53 +25,17 @@ class PressRelease(images.HasPicture, SlugFromTitle, HasAddressHistory):
     body = MarkdownxField(
         help_text="The full text. Put quotes in the Quotes section below, not here.",
     )
-    image = images.ImageField(
-        "photo",
-        upload_to="news/%Y/",
+    # PROTECT: a picture in use cannot be deleted from under a page (nor from under
+    # the page's history, which restores it). Pictures are removed from the page.
+    image = models.ForeignKey(
+        images.Image,
+        verbose_name="photo",
+        on_delete=models.PROTECT,
+        null=True,
         blank=True,
-        width_field="image_width",
-        height_field="image_height",
-        validators=[images.validate_image],
+        related_name="press_releases",
         help_text="Optional: a JPEG, PNG or WebP. Where and how it was taken "
         "(location, camera details) is removed when it is saved.",
-    )
-    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    image_alt = models.CharField(
-        "image description (alt text)",
-        max_length=250,
-        blank=True,
-        help_text="Describe the photo for people who cannot see it. "
-        "Required unless you tick “decorative”.",
-    )
-    image_is_decorative = models.BooleanField(
-        "the photo is decorative",
-        default=False,
-        help_text="Tick only if the photo adds nothing a reader would miss; "
-        "screen readers will skip it.",
-    )
-    image_caption = models.CharField(
-        max_length=300, blank=True, help_text="Shown under the photo, e.g. who is in it."
-    )
-    image_credit = models.CharField(
-        "photo credit", max_length=200, blank=True, help_text="Who took the photo, if known."
-    )
-    image_shows_people = models.BooleanField(
-        "the photo shows people",
-        default=True,
-        help_text="Untick only if nobody can be recognised in the photo.",
-    )
-    image_consent_recorded = models.BooleanField(
-        "consent recorded for everyone pictured",
-        default=False,
-        help_text="Required before a photo of people can be published. "
-        "These may be photos of children.",
-    )
-    image_renditions = models.JSONField(
-        default=dict,
-        blank=True,
-        editable=False,
-        help_text="Resized copies of the photo, made when it is saved.",
     )
     strategy = models.ForeignKey(
         Strategy, on_delete=models.PROTECT, null=True, blank=True, related_name="press_releases"
@@ -96,16 +60,6 @@ class PressRelease(images.HasPicture, SlugFromTitle, HasAddressHistory):
             SearchVectorIndex(fields=["search_vector"], name="news_pressrelease_search_vector"),
             SearchVectorIndex(fields=["search_heading"], name="news_pressrelease_search_heading"),
         ]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(image="")
-                | ~models.Q(image_alt="")
-                | models.Q(image_is_decorative=True),
-                name="press_release_image_has_alt_text",
-                violation_error_message="Add an image description (alt text) for the photo, "
-                "or tick “decorative”.",
-            ),
-        ]
         permissions = [
             ("publish_pressrelease", "Can publish, unpublish and schedule press releases")
         ]
@@ -116,8 +70,13 @@ class PressRelease(images.HasPicture, SlugFromTitle, HasAddressHistory):
     def get_absolute_url(self):
         return reverse("news:detail", kwargs={"slug": self.slug})
 
+    picture_folder = "news/%Y/"
+
     def picture_goes_public(self):
         return self.status == Status.PUBLISHED
+
+    def missing_alt_message(self):
+        return "Add an image description (alt text) for the photo, or tick “decorative”."
 
     def missing_consent_message(self):
         return (
@@ -125,10 +84,6 @@ class PressRelease(images.HasPicture, SlugFromTitle, HasAddressHistory):
             "and tick this box before publishing. If nobody can be recognised, untick "
             "“the photo shows people”."
         )
-
-    @property
-    def picture_alt(self):
-        return "" if self.image_is_decorative else self.image_alt
 
 
 class Quote(models.Model):

@@ -135,7 +135,9 @@ class PressReleaseDetailView(RelatedItemsMixin, PublishedDetailMixin, DetailView
     model = PressRelease
 
     def get_queryset(self):
-        return super().get_queryset().prefetch_related("quotes", "priorities")
+        return (
+            super().get_queryset().select_related("image").prefetch_related("quotes", "priorities")
+        )
 
 
 class DecisionDetailView(RelatedItemsMixin, PublishedDetailMixin, DetailView):

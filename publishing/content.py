@@ -160,7 +160,7 @@ class Content:
         return list(item.priorities.all()) if hasattr(item, "priorities") else []
 
     def image(self, item):
-        """Its photo (an object with the images app's picture fields), or None."""
+        """Its photo (an images.Image), or None."""
         return None
 
     # How other sites show it --------------------------------------------------------

@@ -31,9 +31,9 @@ def share_picture(item):
     """(address on this site, description, is it the photo): what the preview shows."""
     photo = content.of(item).image(item)
     if photo is not None:
-        fallback = (photo.image_renditions or {}).get("fallback")
-        src = default_storage.url(fallback[-1]["name"]) if fallback else photo.image.url
-        return src, photo.image_alt or content.of(item).title(item), True
+        fallback = (photo.renditions or {}).get("fallback")
+        src = default_storage.url(fallback[-1]["name"]) if fallback else photo.file.url
+        return src, photo.alt or content.of(item).title(item), True
     card = social_cards.item_card(item)
     return card.path, card.alt, False
 

@@ -9,7 +9,7 @@ only; the parts of an item (quotes, points, milestones) go with it.
 
 It lives here, in the project, because it names every app's models, and the shared
 `publishing` app that applies it (`publishing.roles.apply_roles`) may know none of
-them. The migration strategy_site 0004 applies it. Changed it? Add a migration that
+them. The migrations strategy_site 0004 and 0005 apply it. Changed it? Add a migration that
 applies it again (`operations = [grant(EDITORIAL_ROLES, undo=False)]`), depending on
 the migrations that make the models it names.
 """
@@ -38,5 +38,9 @@ EDITORIAL_ROLES = {
     "feedback.pagefeedback":               ("view",                   "view"),
     "publishing.previewlink":              ("",                       "add change view"),
     "publishing.changenote":               ("",                       "add change view"),
+    # A picture's words and consent, in the Images list: editors look; publishers
+    # correct them (which changes every page showing it, live ones too) and delete a
+    # picture no page uses. Both add pictures from the page that shows them.
+    "images.image":                        ("view",                   "add change delete view"),
 }
 # fmt: on

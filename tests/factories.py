@@ -1,10 +1,14 @@
 """One factory per model. Published and dated in the past unless a test says otherwise."""
 
+import io
 from datetime import date, timedelta
 
 import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image as PillowImage
 
+from images.models import Image
 from news.models import CabinetDecision, DecisionPoint, PressRelease, Quote
 from priorities.models import Priority, Strategy
 from publishing.models import Status
@@ -38,6 +42,22 @@ class PriorityFactory(factory.django.DjangoModelFactory):
     short_title = factory.Sequence(lambda n: f"Priority title {n}")
     pledge = factory.Faker("sentence", nb_words=16)
     body = "## What it means\n\nSome plain words."
+
+
+def small_png(size=(12, 8), colour="teal"):
+    buffer = io.BytesIO()
+    PillowImage.new("RGB", size, colour).save(buffer, format="PNG")
+    return SimpleUploadedFile("photo.png", buffer.getvalue(), content_type="image/png")
+
+
+class ImageFactory(factory.django.DjangoModelFactory):
+    """A picture; `PressReleaseFactory(image=ImageFactory(...))` shows it."""
+
+    class Meta:
+        model = Image
+
+    file = factory.LazyFunction(small_png)
+    alt = "A teal rectangle"
 
 
 class PressReleaseFactory(factory.django.DjangoModelFactory):

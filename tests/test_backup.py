@@ -28,7 +28,7 @@ from PIL import Image
 from news.models import CabinetDecision
 from operations.management.commands.backup import row_counts
 from priorities.models import Priority
-from tests.factories import PressReleaseFactory
+from tests.factories import ImageFactory, PressReleaseFactory
 from tests.html_page import Page
 
 # Read the restored site: every table's row count, then what a visitor reads on a few
@@ -126,7 +126,7 @@ def test_a_backup_restored_into_an_empty_database_has_every_row_file_and_page(
     real_content, media_root, empty_database, tmp_path
 ):
     press_release = PressReleaseFactory(
-        title="Backed up and restored", image=a_photo(), image_alt="A teal square"
+        title="Backed up and restored", image=ImageFactory(file=a_photo(), alt="A teal square")
     )
     urls = [
         reverse("home"),
@@ -163,7 +163,7 @@ def test_a_backup_restored_into_an_empty_database_has_every_row_file_and_page(
         assert what_a_visitor_reads(restored["pages"][url]) == what_a_visitor_reads(pages[url])
     assert "Backed up and restored" in restored["pages"][press_release.get_absolute_url()]
     assert files_in(restored_media) == files_in(media_root)
-    assert press_release.image.name in files_in(restored_media)
+    assert press_release.image.file.name in files_in(restored_media)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -565,7 +565,7 @@ def test_a_draft_with_a_picture_of_people_saves_before_consent_is_recorded(
     version, _ = draft_with_a_picture_of_people(publisher_client)
 
     [point] = version.points.all()
-    assert point.image and point.image_shows_people and not point.image_consent_recorded
+    assert point.image and point.image.shows_people and not point.image.consent_recorded
     assert version.status == Status.DRAFT
 
 

@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from tests.factories import EasyReadPointFactory, EasyReadVersionFactory
+from tests.factories import EasyReadPointFactory, EasyReadVersionFactory, ImageFactory
 from tests.test_accessibility import axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -26,8 +26,10 @@ def version_with_pictures(settings, tmp_path):
             version=version,
             order=number,
             text=f"This is idea {number}.\nIt has a picture.",
-            image=SimpleUploadedFile(f"idea-{number}.png", buffer.getvalue()),
-            image_alt=f"A picture for idea {number}",
+            image=ImageFactory(
+                file=SimpleUploadedFile(f"idea-{number}.png", buffer.getvalue()),
+                alt=f"A picture for idea {number}",
+            ),
         )
     EasyReadPointFactory(version=version, order=3, text="This idea has no picture.")
     yield version

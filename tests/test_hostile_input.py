@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from images.models import Image
 from news.models import CabinetDecision, DecisionPoint, PressRelease, Quote
 from news.views import PAGE_SIZE
 from priorities.models import Priority, Strategy
@@ -51,10 +52,13 @@ def site(db):
         slug="the-news", published_at=timezone.now() - timedelta(hours=1), priorities=[priority]
     )
     # A photo, so its description, caption and credit are on the page. The row points
-    # at a file name; no file is needed to render the page.
-    PressRelease.objects.filter(pk=press_release.pk).update(
-        image="news/2024/photo.png", image_width=8, image_height=8, image_alt="A photo"
+    # at a file name; no file is needed to render the page (and bulk_create, unlike
+    # save(), does not read it to clean it).
+    [photo] = Image.objects.bulk_create(
+        [Image(file="news/2024/photo.png", width=8, height=8, alt="A photo")]
     )
+    PressRelease.objects.filter(pk=press_release.pk).update(image=photo)
+    press_release.image = photo
     QuoteFactory(press_release=press_release)
     decision = CabinetDecisionFactory(
         slug="the-decision",
@@ -435,6 +439,7 @@ def item_of(site, model):
         Strategy: site.strategy,
         Priority: site.priority,
         PressRelease: site.press_release,
+        Image: site.press_release.image,
         Quote: site.press_release.quotes.first(),
         CabinetDecision: site.decision,
         DecisionPoint: site.decision.points.first(),
@@ -456,9 +461,9 @@ TEXT_FIELDS = [
     (PressRelease, "title", ["home", "news:index", "news:detail", "priorities:detail"]),
     (PressRelease, "standfirst", ["news:index", "news:detail"]),
     (PressRelease, "body", ["news:detail"]),
-    (PressRelease, "image_alt", ["news:detail"]),
-    (PressRelease, "image_caption", ["news:detail"]),
-    (PressRelease, "image_credit", ["news:detail"]),
+    (Image, "alt", ["news:detail"]),
+    (Image, "caption", ["news:detail"]),
+    (Image, "credit", ["news:detail"]),
     (Quote, "speaker", ["news:detail"]),
     (Quote, "role", ["news:detail"]),
     (Quote, "text", ["news:detail"]),

@@ -11,14 +11,17 @@ from functools import cache
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import ProtectedError
 from django.urls import reverse
 from PIL import ExifTags, Image, ImageCms
 
 from images import models as images
 from news.models import PressRelease
 from publishing.models import Status
-from tests.factories import PressReleaseFactory
+from tests.factories import ImageFactory, PressReleaseFactory
 from tests.html_page import Page
+from tests.test_admin import form_as_sent
+from tests.test_history import entries, history
 
 # Files an editor might pick ------------------------------------------------------------
 
@@ -237,14 +240,12 @@ def test_the_markdown_editor_upload_only_accepts_post(staff_client, media_root):
 
 
 def test_the_model_refuses_a_bad_photo_outside_the_admin_too(media_root):
-    press_release = PressReleaseFactory.build(
-        image=upload("photo.png", b"<html></html>"), image_alt="A photo"
-    )
+    picture = ImageFactory.build(file=upload("photo.png", b"<html></html>"), alt="A photo")
 
     with pytest.raises(ValidationError) as refused:
-        press_release.full_clean()
+        picture.full_clean()
 
-    assert refused.value.message_dict["image"] == [images.NOT_AN_IMAGE]
+    assert refused.value.message_dict["file"] == [images.NOT_AN_IMAGE]
 
 
 # What is stored ------------------------------------------------------------------------
@@ -265,20 +266,20 @@ def test_a_camera_photo_is_stored_upright_without_its_location_or_other_metadata
     response = add_press_release(staff_client, upload("IMG_0001.jpg", camera_jpeg(), "image/jpeg"))
 
     assert response.status_code == 302
-    press_release = PressRelease.objects.get()
-    stored = media_root / press_release.image.name
+    picture = PressRelease.objects.get().image
+    stored = media_root / picture.file.name
     assert_no_metadata(stored)
     with Image.open(stored) as photo:
         assert photo.format == "JPEG"
         # Held sideways: turned so its left half (red) is now at the top.
-        assert photo.size == (40, 60) == (press_release.image_width, press_release.image_height)
+        assert photo.size == (40, 60) == (picture.width, picture.height)
         red, green, blue = photo.convert("RGB").getpixel((20, 5))
         assert red > 200 and blue < 60
         red, green, blue = photo.convert("RGB").getpixel((20, 55))
         assert blue > 200 and red < 60
-    assert "IMG_0001" not in press_release.image.name
-    assert press_release.image.name.startswith("news/")
-    for name in images.stored_files("", press_release.image_renditions):
+    assert "IMG_0001" not in picture.file.name
+    assert picture.file.name.startswith("news/")
+    for name in images.stored_files("", picture.renditions):
         assert_no_metadata(media_root / name)
 
 
@@ -313,17 +314,15 @@ def test_a_png_named_jpg_is_accepted_for_what_it_is(staff_client, media_root):
     response = add_press_release(staff_client, upload("photo.jpg", png, "image/jpeg"))
 
     assert response.status_code == 302
-    assert PressRelease.objects.get().image.name.endswith(".png")
+    assert PressRelease.objects.get().image.file.name.endswith(".png")
 
 
 def test_a_cmyk_print_photo_is_stored_as_rgb(media_root):
     cmyk = encoded(Image.new("CMYK", (30, 20), (0, 255, 255, 0)), "JPEG")
 
-    press_release = PressReleaseFactory(
-        image=upload("print.jpg", cmyk, "image/jpeg"), image_alt="A red square"
-    )
+    picture = ImageFactory(file=upload("print.jpg", cmyk, "image/jpeg"), alt="A red square")
 
-    with Image.open(press_release.image.path) as stored:
+    with Image.open(picture.file.path) as stored:
         assert stored.mode == "RGB"
         red, green, blue = stored.getpixel((15, 10))
         assert red > 200 and green < 80
@@ -335,11 +334,9 @@ def test_a_cmyk_print_photo_is_stored_as_rgb(media_root):
 def test_renditions_are_made_at_each_width_up_to_the_photo_own(media_root):
     photo = encoded(two_colour_photo((1000, 600)), "JPEG")
 
-    press_release = PressReleaseFactory(
-        image=upload("photo.jpg", photo, "image/jpeg"), image_alt="Red and blue"
-    )
+    picture = ImageFactory(file=upload("photo.jpg", photo, "image/jpeg"), alt="Red and blue")
 
-    renditions = press_release.image_renditions
+    renditions = picture.renditions
     assert (renditions["width"], renditions["height"]) == (1000, 600)
     assert renditions["fallback_type"] == "image/jpeg"
     for key, image_format in [("webp", "WEBP"), ("fallback", "JPEG")]:
@@ -354,22 +351,22 @@ def test_renditions_are_made_at_each_width_up_to_the_photo_own(media_root):
 
 
 def test_a_photo_smaller_than_every_width_has_one_rendition_at_its_own_size(media_root):
-    press_release = PressReleaseFactory(
-        image=upload("small.jpg", camera_jpeg(), "image/jpeg"), image_alt="Red and blue"
+    picture = ImageFactory(
+        file=upload("small.jpg", camera_jpeg(), "image/jpeg"), alt="Red and blue"
     )
 
-    assert [(r["width"], r["height"]) for r in press_release.image_renditions["webp"]] == [(40, 60)]
+    assert [(r["width"], r["height"]) for r in picture.renditions["webp"]] == [(40, 60)]
 
 
 def test_a_transparent_png_falls_back_to_png_not_jpeg(media_root):
     logo = Image.new("RGBA", (400, 200), (0, 0, 0, 0))
     logo.paste((0, 98, 94, 255), (100, 50, 300, 150))
 
-    press_release = PressReleaseFactory(
-        image=upload("logo.png", encoded(logo, "PNG")), image_is_decorative=True
+    picture = ImageFactory(
+        file=upload("logo.png", encoded(logo, "PNG")), alt="", is_decorative=True
     )
 
-    renditions = press_release.image_renditions
+    renditions = picture.renditions
     assert renditions["fallback_type"] == "image/png"
     with Image.open(media_root / renditions["fallback"][0]["name"]) as copy:
         assert (copy.format, copy.mode) == ("PNG", "RGBA")
@@ -378,11 +375,13 @@ def test_a_transparent_png_falls_back_to_png_not_jpeg(media_root):
 def test_the_public_page_offers_the_photo_at_each_size(client, media_root):
     photo = encoded(two_colour_photo((1500, 1000)), "JPEG")
     press_release = PressReleaseFactory(
-        image=upload("photo.jpg", photo, "image/jpeg"),
-        image_alt="Parents and officers around a table",
-        image_caption="The first design workshop.",
-        image_credit="Wiltshire Council",
-        image_consent_recorded=True,
+        image=ImageFactory(
+            file=upload("photo.jpg", photo, "image/jpeg"),
+            alt="Parents and officers around a table",
+            caption="The first design workshop.",
+            credit="Wiltshire Council",
+            consent_recorded=True,
+        )
     )
 
     page = Page.of(client.get(press_release.get_absolute_url()))
@@ -415,9 +414,12 @@ def test_the_public_page_offers_the_photo_at_each_size(client, media_root):
 
 def test_a_decorative_photo_has_empty_alt_text(client, media_root):
     press_release = PressReleaseFactory(
-        image=upload("photo.jpg", camera_jpeg(), "image/jpeg"),
-        image_is_decorative=True,
-        image_shows_people=False,
+        image=ImageFactory(
+            file=upload("photo.jpg", camera_jpeg(), "image/jpeg"),
+            alt="",
+            is_decorative=True,
+            shows_people=False,
+        )
     )
 
     page = Page.of(client.get(press_release.get_absolute_url()))
@@ -427,56 +429,97 @@ def test_a_decorative_photo_has_empty_alt_text(client, media_root):
 
 
 def test_a_photo_stored_before_renditions_is_still_shown_with_its_size(client, media_root):
-    press_release = PressReleaseFactory(
-        image=upload("photo.jpg", camera_jpeg(), "image/jpeg"), image_alt="Red and blue"
+    picture = ImageFactory(
+        file=upload("photo.jpg", camera_jpeg(), "image/jpeg"), alt="Red and blue"
     )
-    PressRelease.objects.filter(pk=press_release.pk).update(image_renditions={})
+    press_release = PressReleaseFactory(image=picture)
+    images.Image.objects.filter(pk=picture.pk).update(renditions={})
 
     page = Page.of(client.get(press_release.get_absolute_url()))
 
     [img] = page.find_all("img", **{"class": "app-figure__image"})
-    assert img.attrs["src"] == press_release.image.url
+    assert img.attrs["src"] == picture.file.url
     assert (img.attrs["width"], img.attrs["height"]) == ("40", "60")
 
 
-def test_replacing_a_photo_shows_the_new_one_and_keeps_the_old_for_history(client, media_root):
-    press_release = PressReleaseFactory(
-        image=upload("first.jpg", camera_jpeg(), "image/jpeg"), image_alt="First"
+def change_press_release(client, press_release, **changes):
+    """An editor opens the press release in the admin, changes `changes`, and saves."""
+    url = reverse("admin:news_pressrelease_change", args=[press_release.pk])
+    data = {**form_as_sent(client.get(url)), **changes}
+    return client.post(url, data)
+
+
+def test_replacing_a_photo_shows_the_new_one_and_keeps_the_old_for_history(
+    staff_client, client, media_root
+):
+    add_press_release(staff_client, upload("first.jpg", camera_jpeg(), "image/jpeg"))
+    press_release = PressRelease.objects.get()
+    first = press_release.image
+
+    second_png = encoded(Image.new("RGB", (700, 500)), "PNG")
+    response = change_press_release(
+        staff_client, press_release, image=upload("second.png", second_png)
     )
-    first_files = images.stored_files(press_release.image.name, press_release.image_renditions)
 
-    press_release.image = upload("second.png", encoded(Image.new("RGB", (700, 500)), "PNG"))
-    press_release.save()
-
-    second_files = images.stored_files(press_release.image.name, press_release.image_renditions)
-    assert not set(first_files) & set(second_files)
+    assert response.status_code == 302
+    press_release.refresh_from_db()
+    second = press_release.image
+    assert second != first and second.alt == first.alt
+    assert not set(first.stored_files) & set(second.stored_files)
     html = client.get(press_release.get_absolute_url()).content.decode()
-    assert all(name not in html for name in first_files)
+    assert all(name not in html for name in first.stored_files)
+    assert all(rendition["name"] in html for rendition in second.renditions["webp"])
     # Restoring the earlier version from the history brings the first photo back.
-    assert set(files_under(media_root)) == set(first_files) | set(second_files)
+    assert images.Image.objects.filter(pk=first.pk).exists()
+    assert set(files_under(media_root)) == set(first.stored_files) | set(second.stored_files)
 
 
-def test_an_unchanged_photo_is_not_processed_again(media_root, django_capture_on_commit_callbacks):
-    PressReleaseFactory(
-        image=upload("photo.jpg", camera_jpeg(), "image/jpeg"), image_alt="Red and blue"
-    )
+def test_changing_the_words_of_a_photo_changes_them_on_the_page(staff_client, client, media_root):
+    add_press_release(staff_client, upload("photo.jpg", camera_jpeg(), "image/jpeg"))
+    press_release = PressRelease.objects.get()
     before = files_under(media_root)
 
-    with django_capture_on_commit_callbacks(execute=True):
-        PressRelease.objects.get().save()
+    response = change_press_release(
+        staff_client,
+        press_release,
+        image_alt="Parents and officers at the second workshop",
+        image_credit="A parent carer",
+    )
 
+    assert response.status_code == 302
+    page = Page.of(client.get(press_release.get_absolute_url()))
+    [img] = page.find_all("img", **{"class": "app-figure__image"})
+    assert img.attrs["alt"] == "Parents and officers at the second workshop"
+    assert page.texts("figcaption") == ["The first design workshop Photo: A parent carer"]
+    assert images.Image.objects.count() == 1  # the same picture, with new words
     assert files_under(media_root) == before
 
 
-def test_removing_a_photo_removes_its_figure(client, media_root):
-    press_release = PressReleaseFactory(
-        image=upload("photo.jpg", camera_jpeg(), "image/jpeg"), image_alt="Red and blue"
-    )
+def test_an_unchanged_photo_is_not_processed_again(
+    staff_client, media_root, django_capture_on_commit_callbacks
+):
+    add_press_release(staff_client, upload("photo.jpg", camera_jpeg(), "image/jpeg"))
+    press_release = PressRelease.objects.get()
+    before = files_under(media_root)
 
-    press_release.image = None
-    press_release.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert change_press_release(staff_client, press_release).status_code == 302
+        press_release.image.save()
+        PressRelease.objects.get().save()
 
-    assert press_release.image_renditions == {}
+    assert files_under(media_root) == before
+    assert images.Image.objects.count() == 1
+
+
+def test_removing_a_photo_removes_its_figure(staff_client, client, media_root):
+    add_press_release(staff_client, upload("photo.jpg", camera_jpeg(), "image/jpeg"))
+    press_release = PressRelease.objects.get()
+
+    response = change_press_release(staff_client, press_release, **{"image-clear": "on"})
+
+    assert response.status_code == 302
+    press_release.refresh_from_db()
+    assert press_release.image is None
     assert Page.of(client.get(press_release.get_absolute_url())).find_all("figure") == []
 
 
@@ -505,41 +548,56 @@ def test_a_photo_of_people_cannot_be_published_without_consent(staff_client, med
 
 
 @pytest.mark.parametrize(
-    "changes",
+    "changes, picture_changes",
     [
-        {"status": Status.DRAFT},
-        {"status": Status.IN_REVIEW},
-        {"image_consent_recorded": True},
-        {"image_shows_people": False},
-        {"image": None},
+        ({"status": Status.DRAFT}, {}),
+        ({"status": Status.IN_REVIEW}, {}),
+        ({}, {"consent_recorded": True}),
+        ({}, {"shows_people": False}),
+        ({"image": None}, {}),
     ],
     ids=["a draft", "in review", "consent recorded", "nobody recognisable", "no photo"],
 )
-def test_consent_is_only_needed_to_publish_a_photo_of_people(media_root, changes):
-    fields = {
-        "image": upload("photo.jpg", camera_jpeg(), "image/jpeg"),
-        "image_alt": "Red and blue",
-        "status": Status.PUBLISHED,
-        "image_shows_people": True,
-        "image_consent_recorded": False,
-        **changes,
-    }
+def test_consent_is_only_needed_to_publish_a_photo_of_people(media_root, changes, picture_changes):
+    picture = ImageFactory.build(
+        file=upload("photo.jpg", camera_jpeg(), "image/jpeg"),
+        alt="Red and blue",
+        **{"shows_people": True, "consent_recorded": False, **picture_changes},
+    )
+    fields = {"image": picture, "status": Status.PUBLISHED, **changes}
 
     PressReleaseFactory.build(slug="with-photo", **fields).full_clean()
 
 
 def test_a_decorative_photo_needs_no_alt_text(media_root):
-    PressReleaseFactory.build(
-        slug="decorative",
-        image=upload("photo.jpg", camera_jpeg(), "image/jpeg"),
-        image_alt="",
-        image_is_decorative=True,
-        image_shows_people=False,
-    ).full_clean()
+    picture = ImageFactory.build(
+        file=upload("photo.jpg", camera_jpeg(), "image/jpeg"),
+        alt="",
+        is_decorative=True,
+        shows_people=False,
+    )
+
+    picture.full_clean()
+    PressReleaseFactory.build(slug="decorative", image=picture).full_clean()
 
 
-def test_alt_text_without_a_photo_is_fine(db):
-    PressReleaseFactory.build(slug="no-photo", image_alt="Left over from an old photo").full_clean()
+def test_a_picture_needs_alt_text_unless_it_is_decorative(media_root):
+    picture = ImageFactory.build(file=upload("photo.jpg", camera_jpeg(), "image/jpeg"), alt=" ")
+
+    with pytest.raises(ValidationError) as refused:
+        picture.full_clean()
+
+    assert refused.value.message_dict["alt"] == [
+        "Describe the picture for people who cannot see it, or tick “decorative”."
+    ]
+
+
+def test_alt_text_without_a_photo_is_fine(staff_client, media_root):
+    response = add_press_release(staff_client, None, image_alt="Left over from an old photo")
+
+    assert response.status_code == 302
+    assert PressRelease.objects.get().image is None
+    assert not images.Image.objects.exists()
 
 
 def test_the_admin_asks_for_alt_text_unless_the_photo_is_decorative(staff_client, media_root):
@@ -552,3 +610,116 @@ def test_the_admin_asks_for_alt_text_unless_the_photo_is_decorative(staff_client
         Page.of(response).text
     )
     assert not PressRelease.objects.exists()
+
+
+# The list of pictures ------------------------------------------------------------------
+
+
+def change_picture(client, picture, **changes):
+    url = reverse("admin:images_image_change", args=[picture.pk])
+    data = {**form_as_sent(client.get(url)), **changes}
+    data = {name: value for name, value in data.items() if value is not None}
+    return client.post(url, data)
+
+
+@pytest.mark.parametrize("who", ["client", "signed_in_member_of_public"])
+def test_only_staff_can_open_the_list_of_pictures(request, media_root, who):
+    visitor = request.getfixturevalue(who)
+    url = reverse("admin:images_image_changelist")
+
+    response = visitor.get(url)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_editors_look_at_pictures_and_publishers_correct_their_words(
+    editor_client, publisher_client, media_root
+):
+    picture = ImageFactory(alt="A teal rectangle")
+    url = reverse("admin:images_image_change", args=[picture.pk])
+
+    assert (
+        "A teal rectangle"
+        in Page.of(editor_client.get(reverse("admin:images_image_changelist"))).text
+    )
+    assert editor_client.post(url, {"alt": "Changed by an editor"}).status_code == 403
+    response = change_picture(publisher_client, picture, alt="A teal rectangle on white")
+
+    assert response.status_code == 302
+    picture.refresh_from_db()
+    assert picture.alt == "A teal rectangle on white"
+
+
+def test_a_picture_on_a_published_page_keeps_its_consent(publisher_client, media_root):
+    picture = ImageFactory(shows_people=True, consent_recorded=True)
+    PressReleaseFactory(image=picture, status=Status.PUBLISHED)
+
+    response = change_picture(publisher_client, picture, consent_recorded=None)
+
+    assert response.status_code == 200
+    assert "This picture is on a published page and shows people" in Page.of(response).text
+    picture.refresh_from_db()
+    assert picture.consent_recorded
+
+
+def test_a_picture_shown_on_a_page_cannot_be_deleted(media_root):
+    picture = ImageFactory()
+    PressReleaseFactory(image=picture)
+
+    with pytest.raises(ProtectedError):
+        picture.delete()
+
+
+def test_an_editor_reading_a_live_press_release_sees_its_photo_words(editor_client, media_root):
+    picture = ImageFactory(alt="A teal rectangle", caption="At County Hall", consent_recorded=True)
+    press_release = PressReleaseFactory(image=picture, status=Status.PUBLISHED)
+
+    page = Page.of(
+        editor_client.get(reverse("admin:news_pressrelease_change", args=[press_release.pk]))
+    )
+
+    assert "Image description (alt text): A teal rectangle" in page.text
+    assert "Image caption: At County Hall" in page.text
+    assert not page.find_all("input", name="image_alt")  # read-only: live pages are publishers'
+
+
+def test_restoring_an_earlier_version_brings_back_its_photo_and_words(
+    staff_client, client, media_root
+):
+    add_press_release(staff_client, upload("first.jpg", camera_jpeg(), "image/jpeg"))
+    press_release = PressRelease.objects.get()
+    first = press_release.image
+    second_png = encoded(Image.new("RGB", (700, 500)), "PNG")
+    change_press_release(staff_client, press_release, image_alt="Words for the first photo")
+    change_press_release(
+        staff_client,
+        press_release,
+        image=upload("second.png", second_png),
+        image_alt="Words for the second photo",
+    )
+    second = PressRelease.objects.get().image
+
+    # The versions, newest first: the second photo, new words, the first save.
+    [restore_url] = entries(history(staff_client, press_release))[1]["restore"]
+    preview = staff_client.get(restore_url)
+    response = staff_client.post(restore_url, form_as_sent(preview))
+
+    assert response.status_code == 302
+    page = Page.of(client.get(press_release.get_absolute_url()))
+    [img] = page.find_all("img", **{"class": "app-figure__image"})
+    assert img.attrs["alt"] == "Words for the first photo"
+    assert all(name not in img.attrs["srcset"] for name in second.stored_files)
+    press_release.refresh_from_db()
+    assert press_release.image == first
+
+
+def test_the_history_shows_the_photo_words_that_changed(staff_client, media_root):
+    add_press_release(staff_client, upload("photo.jpg", camera_jpeg(), "image/jpeg"))
+    press_release = PressRelease.objects.get()
+
+    change_press_release(staff_client, press_release, image_credit="A parent carer")
+
+    [newest, *_] = entries(history(staff_client, press_release))
+    assert "A parent carer" in " ".join(newest["added"])
+    assert "Wiltshire Council" in " ".join(newest["removed"])

@@ -29,6 +29,7 @@ OUR_APPS = [
     "feedback",
     "progress",
     "publishing",
+    "images",
 ]
 
 
@@ -146,9 +147,11 @@ def test_the_publishing_tables_move_out_of_strategy_site_with_every_row_and_perm
     shared apps were split out; a database at that schema keeps every row and grant."""
     before_move = [("publishing", None)]  # takes strategy_site 0003 back with it
     migrate(*before_move)
-    old = MigrationExecutor(connection).loader.project_state(
-        ("strategy_site", "0002_editorial_roles")
-    ).apps
+    old = (
+        MigrationExecutor(connection)
+        .loader.project_state(("strategy_site", "0002_editorial_roles"))
+        .apps
+    )
     press_release = ContentType.objects.get_by_natural_key("news", "pressrelease")
     old_slug_record = old.get_model("strategy_site", "SlugRecord")
     old_change_note = old.get_model("strategy_site", "ChangeNote")

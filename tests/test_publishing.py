@@ -19,6 +19,7 @@ from priorities.models import Priority, Strategy
 from publishing.models import HasAddressHistory, Publishable, Status
 from tests.factories import (
     CabinetDecisionFactory,
+    ImageFactory,
     PressReleaseFactory,
     PriorityFactory,
     StrategyFactory,
@@ -237,7 +238,9 @@ def small_png():
 
 
 def test_a_photo_without_a_description_is_refused(db):
-    press_release = PressReleaseFactory.build(slug="with-photo", image=small_png(), image_alt="")
+    press_release = PressReleaseFactory.build(
+        slug="with-photo", image=ImageFactory.build(file=small_png(), alt="")
+    )
 
     with pytest.raises(ValidationError) as refused:
         press_release.full_clean()
@@ -251,15 +254,15 @@ def test_a_photo_with_a_description_is_accepted(db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     press_release = PressReleaseFactory.build(
         slug="with-photo",
-        image=small_png(),
-        image_alt="Cabinet members at County Hall",
-        image_consent_recorded=True,
+        image=ImageFactory(
+            file=small_png(), alt="Cabinet members at County Hall", consent_recorded=True
+        ),
     )
 
     press_release.full_clean()
     press_release.save()
 
-    assert (press_release.image_width, press_release.image_height) == (12, 8)
+    assert (press_release.image.width, press_release.image.height) == (12, 8)
 
 
 # The shape of a publishable model -----------------------------------------------------

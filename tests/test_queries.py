@@ -13,11 +13,18 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 
+from images.models import Image
 from news.models import CabinetDecision, DecisionPoint, PressRelease, Quote
 from priorities.models import PRIORITY_COUNT, Strategy
 from publishing import content
 from publishing.models import ChangeNote, Status
-from tests.factories import PriorityFactory, StrategyFactory, published_deliverables
+from tests.factories import (
+    EasyReadPointFactory,
+    EasyReadVersionFactory,
+    PriorityFactory,
+    StrategyFactory,
+    published_deliverables,
+)
 
 
 def current_priorities():
@@ -278,3 +285,42 @@ def test_a_download_costs_the_same_queries_as_content_grows(
         rows = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()[1:]
 
     assert len(rows) == (count if dataset == "deliverables" else max(1, count // 5))
+
+
+def a_picture(n):
+    """A picture row (the file need not exist to render a page that shows it)."""
+    [picture] = Image.objects.bulk_create(
+        [Image(file=f"news/2024/photo-{n}.png", width=8, height=8, alt=f"Photo {n}")]
+    )
+    return picture
+
+
+def test_a_press_release_photo_costs_no_extra_query(client, db, django_assert_max_num_queries):
+    url = press_release_detail(10)
+    PressRelease.objects.filter(slug="council-news-item-0").update(image=a_picture(0))
+    client.get(url)
+
+    with django_assert_max_num_queries(BUDGETS[press_release_detail]):
+        response = client.get(url)
+
+    assert 'alt="Photo 0"' in response.text
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_easy_read_pictures_cost_the_same_queries_however_many(
+    client, db, django_assert_num_queries, count
+):
+    version = EasyReadVersionFactory()
+    for n in range(count):
+        EasyReadPointFactory(version=version, order=n, image=a_picture(n))
+    url = version.get_absolute_url()
+    client.get(url)
+
+    with django_assert_num_queries(EASY_READ_QUERIES):
+        response = client.get(url)
+
+    assert response.text.count("<picture>") == count
+
+
+# The page, its version, the points with their pictures, and what the page pairs with.
+EASY_READ_QUERIES = 3

@@ -20,6 +20,7 @@ from sharing import cards as social_cards
 from tests.factories import (
     CabinetDecisionFactory,
     DecisionPointFactory,
+    ImageFactory,
     PressReleaseFactory,
     PriorityFactory,
 )
@@ -333,14 +334,16 @@ def test_a_long_title_is_wrapped_and_shrunk_to_fit_the_card():
 
 def test_a_press_release_with_a_photo_is_previewed_with_the_photo(client, media_root):
     item = PressReleaseFactory(
-        image=upload("photo.jpg", encoded(two_colour_photo((1500, 1000)), "JPEG"), "image/jpeg"),
-        image_alt="Parents and officers around a table",
-        image_consent_recorded=True,
+        image=ImageFactory(
+            file=upload("photo.jpg", encoded(two_colour_photo((1500, 1000)), "JPEG"), "image/jpeg"),
+            alt="Parents and officers around a table",
+            consent_recorded=True,
+        ),
     )
 
     page = page_at(client, item.get_absolute_url())
 
-    largest = item.image_renditions["fallback"][-1]
+    largest = item.image.renditions["fallback"][-1]
     assert meta(page, "og:image") == f"{settings.SITE_URL}/media/{largest['name']}"
     assert meta(page, "og:image:type") == "image/jpeg"
     assert (meta(page, "og:image:width"), meta(page, "og:image:height")) == ("1280", "853")

@@ -79,19 +79,18 @@ class PreviewImage:
     content_type: str
 
 
-def photo_image(item, title):
-    """An item's photo, at its largest rendition, as the link preview."""
-    renditions = item.image_renditions or {}
+def photo_image(photo, title):
+    """An item's photo (an images.Image), at its largest rendition, as the link preview."""
+    renditions = photo.renditions or {}
     if renditions.get("fallback"):
         largest = renditions["fallback"][-1]
         url = default_storage.url(largest["name"])
         width, height = largest["width"], largest["height"]
         content_type = renditions.get("fallback_type", "image/jpeg")
     else:  # a photo stored before renditions were made
-        url, width, height = item.image.url, item.image_width, item.image_height
-        content_type = "image/png" if item.image.name.lower().endswith(".png") else "image/jpeg"
-    alt = "" if item.image_is_decorative else item.image_alt
-    return PreviewImage(absolute(url), width, height, alt or title, content_type)
+        url, width, height = photo.file.url, photo.width, photo.height
+        content_type = "image/png" if photo.file.name.lower().endswith(".png") else "image/jpeg"
+    return PreviewImage(absolute(url), width, height, photo.alt_text or title, content_type)
 
 
 def card_image(card, *, versioned=True):

@@ -1,0 +1,21 @@
+"""Press releases: the third step; the picture lives in its Image row now, so the old
+columns go. Unapplied, they come back empty, and the step before refills them."""
+
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [("news", "0011_pressrelease_pictures_to_images")]
+
+    operations = [
+        migrations.RemoveField(model_name="pressrelease", name="image_file"),
+        migrations.RemoveField(model_name="pressrelease", name="image_width"),
+        migrations.RemoveField(model_name="pressrelease", name="image_height"),
+        migrations.RemoveField(model_name="pressrelease", name="image_alt"),
+        migrations.RemoveField(model_name="pressrelease", name="image_is_decorative"),
+        migrations.RemoveField(model_name="pressrelease", name="image_caption"),
+        migrations.RemoveField(model_name="pressrelease", name="image_credit"),
+        migrations.RemoveField(model_name="pressrelease", name="image_shows_people"),
+        migrations.RemoveField(model_name="pressrelease", name="image_consent_recorded"),
+        migrations.RemoveField(model_name="pressrelease", name="image_renditions"),
+    ]

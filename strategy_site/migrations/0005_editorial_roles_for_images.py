@@ -1,0 +1,16 @@
+"""The site's table of roles (strategy_site/roles.py) again, now that it names the
+Images list's pictures: editors look, publishers also correct and delete."""
+
+from django.db import migrations
+
+from publishing.roles import grant
+from strategy_site.roles import EDITORIAL_ROLES
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("strategy_site", "0004_editorial_roles"),
+        ("images", "0001_initial"),
+    ]
+
+    operations = [grant(EDITORIAL_ROLES, undo=False)]
