@@ -22,16 +22,16 @@ from functools import cache as memoize
 from urllib.parse import parse_qsl
 
 import redis
-from django.apps import apps
 from django.conf import settings
 from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django.core.cache.backends.redis import RedisCache
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import transaction
-from django.db.models import Min
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import parse_etags, parse_http_date_safe
+
+from publishing import content
 
 logger = logging.getLogger(__name__)
 
@@ -178,21 +178,15 @@ def on_model_change(sender, using=None, **kwargs):
 def next_publication(version):
     """The earliest future publication time (a Unix time) of anything published, or None.
 
-    Asked of every `Publishable` model, so new content types need no code. Kept in the
-    cache with the version it was worked out under: a save replaces the version and so
-    forces a fresh look, and so does the moment passing.
+    Asked of every kind of content in the registry, so new kinds need no code here. Kept
+    in the cache with the version it was worked out under: a save replaces the version
+    and so forces a fresh look, and so does the moment passing.
     """
     now = time.time()
     known = cache.get(SCHEDULE_KEY)
     if known is not None and known[0] == version and (known[1] is None or known[1] > now):
         return known[1]
-    from publishing.models import Publishable
-
-    moments = [
-        model._default_manager.scheduled().aggregate(next=Min("published_at"))["next"]
-        for model in apps.get_models()
-        if issubclass(model, Publishable) and not model._meta.proxy
-    ]
+    moments = [kind.next_publication() for kind in content.kinds()]
     moment = min((m.timestamp() for m in moments if m is not None), default=None)
     cache.set(SCHEDULE_KEY, (version, moment), timeout=settings.PAGE_CACHE_TIMEOUT)
     return moment

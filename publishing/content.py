@@ -29,6 +29,8 @@ docs/adding-a-content-type.md walks through adding one.
 
 from dataclasses import dataclass
 
+from django.db.models import Min
+
 _registry = {}  # model -> Content instance, in registration order
 _pages = []  # PageCard, in registration order
 _sitemaps = {}  # section name -> Sitemap class, in registration order
@@ -125,6 +127,14 @@ class Content:
         """What the public may see now: the model's `published()` where it has one."""
         manager = self.model._default_manager
         return manager.published() if hasattr(manager, "published") else manager.all()
+
+    def next_publication(self):
+        """When its next scheduled item goes public (a datetime), or None: the moment a
+        stored page that lists it must end."""
+        manager = self.model._default_manager
+        if not hasattr(manager, "scheduled"):
+            return None
+        return manager.scheduled().aggregate(next=Min("published_at"))["next"]
 
     def is_public(self, item):
         return getattr(item, "is_published", True)
