@@ -2,7 +2,7 @@
 The whole-page cache: anonymous visitors' pages answered without entering Django, and
 never stale. How it works and why: docs/notes/cache.md.
 
-`PageCache` is Django's WSGI handler with the cache built in: a request with a page key
+`PageCache` is Django's WSGI handler with the cache in front: a request with a page key
 (`page_key`) is answered from the cache when its copy is current; otherwise Django
 renders it, and `may_keep` says whether the response may be given to anyone else.
 
@@ -16,17 +16,17 @@ import os
 import threading
 import time
 import uuid
-from collections import OrderedDict
 from datetime import datetime, timedelta
 from functools import cache as memoize
 from urllib.parse import parse_qsl
 
 import redis
 from django.conf import settings
-from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import transaction
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import parse_etags, parse_http_date_safe
@@ -38,21 +38,23 @@ logger = logging.getLogger(__name__)
 VERSION_KEY = "page-cache:version"
 SCHEDULE_KEY = "page-cache:next-publication"
 PAGE_KEY_PREFIX = "page-cache:page:"
-# With Redis, every change is also announced on this channel (see LocalCopies).
-CHANGES_CHANNEL = "page-cache:changes"
+CHANGES_CHANNEL = "page-cache:changes"  # with Redis, every change is announced here too
 
 # Query parameters the public pages use: lists' filters and pages, the search words.
 # Any other parameter (tracking tags, cache-busting) is served by Django, not kept.
 PAGE_PARAMETERS = frozenset({"page", "priority", "year", "q"})
 STAFF_PATH_PREFIXES = ("/admin/", "/markdownx/")
-# Pages bigger than this are served but not kept (a cache entry is not a file store).
-MAX_BODY_BYTES = 4 * 1024 * 1024
+BODY_HEADERS = frozenset({"content-length", "content-type", "content-encoding"})  # not in a 304
+MAX_BODY_BYTES = 4 * 1024 * 1024  # bigger pages are served but not kept
+RENDER_WAIT = 2.0  # the longest a request waits for another one rendering its page
 
-# Models whose changes never show on a public page: saving them (on every sign-in,
-# every editor request, every feedback answer) must not empty the page cache.
+# Models whose changes never show on a kept page (a kept page is a 200, so an old
+# address's redirect is never one): saving them, on every sign-in, every editor
+# request, every feedback answer, must not empty the page cache.
 IGNORED = frozenset(
     "sessions.session admin.logentry reversion.revision reversion.version "
-    "publishing.previewlink contenttypes.contenttype auth.permission".split()
+    "publishing.previewlink publishing.slugrecord contenttypes.contenttype "
+    "auth.permission".split()
 )
 IGNORED_APPS = frozenset({"axes", "feedback"})
 
@@ -60,45 +62,31 @@ IGNORED_APPS = frozenset({"axes", "feedback"})
 # --- what may be kept: page_key for the request, may_keep for the response -----------
 
 
-def page_parameters_only(query_string):
-    try:
-        pairs = parse_qsl(query_string, keep_blank_values=True, max_num_fields=10)
-    except ValueError:
-        return False
-    return all(name in PAGE_PARAMETERS for name, _ in pairs)
-
-
-def is_secure(environ):
-    header = settings.SECURE_PROXY_SSL_HEADER
-    if header:
-        sent = environ.get(header[0])
-        if sent is not None:
-            return sent.split(",")[0].strip() == header[1]
-    return environ.get("wsgi.url_scheme") == "https"
-
-
 def page_key(environ):
-    """The cache key of this request's page, or None when its page is its own.
-
-    With the scheme and host in the key, a request Django would redirect (http) or
-    refuse (a bad Host) never finds a page: Django never answered one with a 200.
-    """
+    """The cache key of this request's page, or None when its page is its own."""
     if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
         return None
     cookie = environ.get("HTTP_COOKIE", "")  # staff's session, or a message to show
     if settings.SESSION_COOKIE_NAME in cookie or "messages" in cookie:
         return None
     query = environ.get("QUERY_STRING", "")
-    if query and not page_parameters_only(query):
+    try:
+        pairs = parse_qsl(query, keep_blank_values=True, max_num_fields=10)
+    except ValueError:
         return None
     path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
-    if path.startswith(STAFF_PATH_PREFIXES):
+    if path.startswith(STAFF_PATH_PREFIXES) or any(n not in PAGE_PARAMETERS for n, _ in pairs):
         return None
-    host = (environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")).lower()
-    scheme = "https" if is_secure(environ) else "http"
-    address = f"{scheme}://{host}{path}?{query}"
-    digest = hashlib.md5(address.encode("utf-8", "surrogatepass"), usedforsecurity=False)
-    return PAGE_KEY_PREFIX + digest.hexdigest()
+    # As the request's address, scheme included (what a proxy says, when one is trusted):
+    # a request Django would redirect (http) or refuse (a bad Host) never finds a page,
+    # as Django never answered one with a 200.
+    scheme = (
+        environ.get("wsgi.url_scheme"),
+        settings.SECURE_PROXY_SSL_HEADER and environ.get(settings.SECURE_PROXY_SSL_HEADER[0]),
+    )
+    host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")
+    address = f"{scheme}{host.lower()}{path}?{query}".encode("utf-8", "surrogatepass")
+    return PAGE_KEY_PREFIX + hashlib.md5(address, usedforsecurity=False).hexdigest()
 
 
 def may_keep(key, response):
@@ -108,8 +96,8 @@ def may_keep(key, response):
     cache_control = response.get("Cache-Control", "").lower()
     return (
         key is not None
+        and isinstance(response, HttpResponse)
         and response.status_code == 200
-        and not response.streaming
         and not response.cookies
         and not response.has_header("Set-Cookie")
         and not any(word in cache_control for word in ("private", "no-store", "no-cache"))
@@ -120,19 +108,17 @@ def may_keep(key, response):
 
 
 def redis_client():
-    """A client of the cache's Redis server, for the change channel; None without Redis."""
-    if isinstance(caches[DEFAULT_CACHE_ALIAS], RedisCache):
-        return client_for(settings.CACHES[DEFAULT_CACHE_ALIAS]["LOCATION"])
+    """A client of the cache's own Redis server, for the change channel; None without."""
+    if isinstance(caches["default"], RedisCache):
+        return client_for(settings.CACHES["default"]["LOCATION"])
     return None
 
 
-@memoize
-def client_for(url):
-    return redis.Redis.from_url(url)
+client_for = memoize(redis.Redis.from_url)
 
 
-# Changes made by this process so far: its copies of pages are distrusted at once, as
-# its notice comes back through Redis too but may be on its way at its next request.
+# Changes made by this process so far: its own copies of pages are distrusted at once,
+# as its notice comes back through Redis too but may be on its way at its next request.
 changes_made_here = 0
 
 
@@ -142,97 +128,68 @@ def content_changed():
     changes_made_here += 1
     try:
         cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        client = redis_client()
-        if client is not None:
+        if (client := redis_client()) is not None:
             client.publish(cache.make_key(CHANGES_CHANNEL), b"changed")
     except Exception:  # the cache is down: nothing can be served from it either
         logger.exception("Page cache: could not replace the content version")
 
 
-def current_version():
-    """The content version, made if the cache has none (first start, or evicted)."""
-    return cache.get_or_set(VERSION_KEY, lambda: uuid.uuid4().hex, timeout=None)
-
-
-def is_ignored(model):
-    meta = model._meta
-    return meta.app_label in IGNORED_APPS or meta.label_lower in IGNORED
-
-
 def on_model_change(sender, using=None, **kwargs):
     """post_save, post_delete and m2m_changed of any model (see apps.py)."""
-    action = kwargs.get("action")
-    if action is not None and not action.startswith("post_"):
+    if (action := kwargs.get("action")) is not None and not action.startswith("post_"):
         return  # m2m_changed: only once the rows have changed
     instance = kwargs.get("instance")
     if is_ignored(sender) or (instance is not None and is_ignored(type(instance))):
         return
     content_changed()
-    # Again once the transaction commits: a page rendered in between read the old rows.
-    transaction.on_commit(content_changed, using=using)
+    if transaction.get_connection(using).in_atomic_block:
+        # Again once it commits: a page rendered meanwhile elsewhere read the old rows.
+        transaction.on_commit(content_changed, using=using)
+
+
+def is_ignored(model):
+    return model._meta.app_label in IGNORED_APPS or model._meta.label_lower in IGNORED
 
 
 # --- when a stored copy must expire ---------------------------------------------------
 
 
-def next_publication(version):
-    """The earliest future publication time (a Unix time) of anything published, or None.
-
-    Asked of every kind of content in the registry, so new kinds need no code here. Kept
-    in the cache with the version it was worked out under: a save replaces the version
-    and so forces a fresh look, and so does the moment passing.
-    """
-    now = time.time()
-    known = cache.get(SCHEDULE_KEY)
-    if known is not None and known[0] == version and (known[1] is None or known[1] > now):
-        return known[1]
-    moments = [kind.next_publication() for kind in content.kinds()]
-    moment = min((m.timestamp() for m in moments if m is not None), default=None)
-    cache.set(SCHEDULE_KEY, (version, moment), timeout=settings.PAGE_CACHE_TIMEOUT)
-    return moment
-
-
-def next_midnight():
-    """The next midnight, UK time: pages show today's date in their print footer."""
-    midnight = datetime.combine(timezone.localdate() + timedelta(days=1), datetime.min.time())
-    return timezone.make_aware(midnight).timestamp()
-
-
 def expiry_time(version):
-    moments = [time.time() + settings.PAGE_CACHE_TIMEOUT, next_midnight()]
-    scheduled = next_publication(version)
-    if scheduled is not None:
-        moments.append(scheduled)
-    return min(moments)
+    """The earliest of the timeout, the next midnight UK time (pages print the date) and
+    the next scheduled publication of any kind of content in the registry. That is
+    worked out once per content version (kept with it) and again once it has passed."""
+    known = cache.get(SCHEDULE_KEY)
+    if known is None or known[0] != version or (known[1] or float("inf")) <= time.time():
+        moments = [m.timestamp() for kind in content.kinds() if (m := kind.next_publication())]
+        known = (version, min(moments, default=None))
+        cache.set(SCHEDULE_KEY, known, timeout=settings.PAGE_CACHE_TIMEOUT)
+    tomorrow = datetime.combine(timezone.localdate() + timedelta(days=1), datetime.min.time())
+    moments = [time.time() + settings.PAGE_CACHE_TIMEOUT, timezone.make_aware(tomorrow).timestamp()]
+    return min(moment for moment in [*moments, known[1]] if moment is not None)
+
+
+def usable(entry, version):
+    return entry is not None and entry[0] == version and time.time() < entry[1]
 
 
 # --- this thread's own copies (Redis only) --------------------------------------------
 
 
 class LocalCopies(threading.local):
-    """This thread's recent pages, served with no round trip while no change has been
-    heard of since it last read the content version from Redis.
-
-    Every change publishes a notice (content_changed). Before each hit the thread reads,
-    without waiting, any notice that has arrived on its subscription; one is enough to
-    make it ask Redis again, and so is a change made in this process. It subscribes,
-    confirmed by Redis, before it first reads the version, so no later change goes
-    unheard. Without a working subscription it asks Redis every time.
-    """
+    """This thread's recent pages, served with no round trip while it has heard of no
+    change since it last read the content version from Redis: every change publishes a
+    notice, which the thread reads, without waiting, before each hit."""
 
     def __init__(self, size):
-        self.size = size
-        self.pages = OrderedDict()
-        self.pubsub = self.pid = self.version = None
-        self.changes_seen = None  # changes_made_here when the version was read
+        self.size, self.pages = size, {}
+        self.pubsub = self.pid = self.version = self.changes_seen = None
 
     def trusted_version(self):
         """The content version if it is known without asking Redis, else None."""
         if self.pid != os.getpid() or self.changes_seen != changes_made_here:
             return None
         try:
-            # can_read is the cheaper look; get_message reads what it found.
-            if self.pubsub.connection.can_read(timeout=0):
+            if self.pubsub.connection.can_read(timeout=0):  # cheaper than get_message
                 while (notice := self.pubsub.get_message(timeout=0)) is not None:
                     if notice["type"] == "message":
                         self.version = None
@@ -242,7 +199,8 @@ class LocalCopies(threading.local):
         return self.version
 
     def subscribe(self):
-        """Before the version is read from Redis: hear of every change made after it."""
+        """Before the version is first read from Redis, so no later change goes unheard;
+        without a subscription confirmed by Redis, every hit asks Redis."""
         if self.size <= 0 or self.pid == os.getpid() or not (client := redis_client()):
             return
         self.forget()
@@ -261,17 +219,11 @@ class LocalCopies(threading.local):
         """`version` was read from Redis when this process had made `changes_seen`."""
         self.version, self.changes_seen = version, changes_seen
 
-    def get(self, key):
-        if (entry := self.pages.get(key)) is not None:
-            self.pages.move_to_end(key)
-        return entry
-
     def put(self, key, entry):
-        if self.size > 0 and self.pid == os.getpid():
+        if self.pid == os.getpid():
+            if len(self.pages) >= self.size:
+                self.pages.clear()
             self.pages[key] = entry
-            self.pages.move_to_end(key)
-            if len(self.pages) > self.size:
-                self.pages.popitem(last=False)
 
     def forget(self):
         if self.pubsub is not None and self.pid == os.getpid():
@@ -286,8 +238,108 @@ class LocalCopies(threading.local):
 # --- the handler ----------------------------------------------------------------------
 
 
-def usable(entry, version):
-    return entry is not None and entry[0] == version and time.time() < entry[1]
+class PageCache(WSGIHandler):
+    """Django's WSGI handler, answering stored pages before Django and keeping new ones."""
+
+    def __init__(self):
+        super().__init__()
+        self.local = LocalCopies(settings.PAGE_CACHE_LOCAL_ENTRIES)
+        if settings.PAGE_CACHE_ENABLED:
+            content_changed()  # this process may run new code: no page from before it
+
+    def __call__(self, environ, start_response):
+        key, version, entry, rendering = page_key(environ), None, None, None
+        if key is not None and settings.PAGE_CACHE_ENABLED:
+            version, entry = self.find(key)
+            if entry is None and version is not None:
+                rendering, entry = self.render_once(key, version)
+        if entry is not None:
+            return serve(environ, start_response, *entry[2:])
+        try:
+            return self.render(environ, start_response, key, version)
+        finally:
+            if rendering is not None:
+                cache.delete(rendering)
+
+    def find(self, key):
+        """(content version, usable stored page or None); version None: the cache failed."""
+        version = self.local.trusted_version()
+        if version is not None and usable(entry := self.local.pages.get(key), version):
+            return version, entry
+        self.local.subscribe()
+        changes_seen = changes_made_here
+        try:
+            found = cache.get_many([VERSION_KEY, key])
+            if (version := found.get(VERSION_KEY)) is None:  # first start, or evicted
+                version = cache.get_or_set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        except Exception:
+            logger.exception("Page cache: the cache is unavailable; serving without it")
+            return None, None
+        self.local.learned(version, changes_seen)
+        if not usable(entry := found.get(key), version):
+            return version, None
+        self.local.put(key, entry)
+        return version, entry
+
+    def render_once(self, key, version):
+        """(a claim to release once rendered, None) when this request is to render the
+        page; (None, the page) when another request rendered it meanwhile. One request
+        at a time renders a missing page, so after a change the workers do not all
+        render the same pages; the others wait for it, up to RENDER_WAIT."""
+        claim = f"{key}:rendering:{version}"
+        try:
+            if cache.add(claim, 1, timeout=RENDER_WAIT):
+                return claim, None
+            deadline = time.monotonic() + RENDER_WAIT
+            while time.monotonic() < deadline:
+                time.sleep(0.005)
+                found = cache.get_many([key, claim])
+                if usable(entry := found.get(key), version):
+                    self.local.put(key, entry)
+                    return None, entry
+                if claim not in found:  # rendered, but not to keep: render it here
+                    break
+        except Exception:
+            logger.exception("Page cache: the cache is unavailable; serving without it")
+        return None, None
+
+    def render(self, environ, start_response, key, version):
+        """Django's answer, with every middleware's headers; kept if it may be, under
+        the version looked up before it was rendered (a change made meanwhile makes
+        that copy a miss)."""
+        started = []
+        response = super().__call__(environ, lambda *args: started.append(args))
+        status, headers = started[0][:2]
+        if may_keep(key, response):
+            if "Cache-Control" not in response:
+                patch_cache_control(response, public=True, max_age=settings.PAGE_MAX_AGE)
+                headers = list(response.items())  # as Django sent them: no cookie here
+            if version is not None and environ["REQUEST_METHOD"] == "GET":
+                self.keep(key, version, status, headers, response.content)
+        start_response(status, headers)
+        return response
+
+    def keep(self, key, version, status, headers, body):
+        if len(body) > MAX_BODY_BYTES:
+            return
+        try:
+            expires = expiry_time(version)
+            entry = (version, expires, status, headers, body)
+            cache.set(key, entry, timeout=max(1, int(expires - time.time()) + 1))
+        except Exception:
+            logger.exception("Page cache: could not store a page")
+            return
+        self.local.put(key, entry)
+
+
+def serve(environ, start_response, status, headers, body):
+    """A stored page: whole, or 304 when the visitor's copy is this one, or its headers
+    only for HEAD."""
+    if not_modified(environ, {name.lower(): value for name, value in headers}):
+        start_response("304 Not Modified", [h for h in headers if h[0].lower() not in BODY_HEADERS])
+        return []
+    start_response(status, list(headers))
+    return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
 
 
 def not_modified(environ, headers):
@@ -299,91 +351,3 @@ def not_modified(environ, headers):
     since = parse_http_date_safe(environ.get("HTTP_IF_MODIFIED_SINCE") or "")
     modified = parse_http_date_safe(headers.get("last-modified", ""))
     return since is not None and modified is not None and modified <= since
-
-
-# Headers a 304 leaves out: it has no body to describe.
-BODY_HEADERS = frozenset({"content-length", "content-type", "content-encoding"})
-
-
-class LookedUp(threading.local):
-    """The request in hand (per thread): its page key, and the content version it was
-    looked up under, which a page rendered for it is stored under (so a change made
-    during the render makes that copy a miss)."""
-
-    key = version = None
-
-
-class PageCache(WSGIHandler):
-    """Django's WSGI handler, answering stored pages before Django and keeping new ones."""
-
-    def __init__(self):
-        super().__init__()
-        self.local = LocalCopies(settings.PAGE_CACHE_LOCAL_ENTRIES)
-        self.looked_up = LookedUp()
-        if settings.PAGE_CACHE_ENABLED:
-            content_changed()  # this process may run new code: no page from before it
-
-    def __call__(self, environ, start_response):
-        key, version = page_key(environ), None
-        if key is not None and settings.PAGE_CACHE_ENABLED:
-            version, entry = self.find(key)
-            if entry is not None:
-                return self.serve(environ, start_response, *entry[2:])
-        self.looked_up.key, self.looked_up.version = key, version
-        return super().__call__(environ, start_response)
-
-    def find(self, key):
-        """(content version, usable stored page or None); version None: the cache failed."""
-        version = self.local.trusted_version()
-        if version is not None and usable(entry := self.local.get(key), version):
-            return version, entry
-        self.local.subscribe()
-        changes_seen = changes_made_here
-        try:
-            found = cache.get_many([VERSION_KEY, key])
-            version = found.get(VERSION_KEY) or current_version()
-        except Exception:
-            logger.exception("Page cache: the cache is unavailable; serving without it")
-            return None, None
-        self.local.learned(version, changes_seen)
-        if not usable(entry := found.get(key), version):
-            return version, None
-        self.local.put(key, entry)
-        return version, entry
-
-    def serve(self, environ, start_response, status, headers, body):
-        conditional = "HTTP_IF_NONE_MATCH" in environ or "HTTP_IF_MODIFIED_SINCE" in environ
-        if conditional and not_modified(environ, {n.lower(): v for n, v in headers}):
-            start_response(
-                "304 Not Modified", [(n, v) for n, v in headers if n.lower() not in BODY_HEADERS]
-            )
-            return []
-        start_response(status, list(headers))
-        return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
-
-    def get_response(self, request):
-        """Django's response, with every middleware's headers; kept if it may be."""
-        key, version = self.looked_up.key, self.looked_up.version
-        self.looked_up.key = self.looked_up.version = None
-        response = super().get_response(request)
-        if not may_keep(key, response):
-            return response
-        if "Cache-Control" not in response:
-            patch_cache_control(response, public=True, max_age=settings.PAGE_MAX_AGE)
-        if version is not None and request.method == "GET" and settings.PAGE_CACHE_ENABLED:
-            self.keep(key, version, response)
-        return response
-
-    def keep(self, key, version, response):
-        if len(body := response.content) > MAX_BODY_BYTES:
-            return
-        try:
-            expires = expiry_time(version)
-            # As WSGIHandler sends it: a response that may be kept has no cookie to add.
-            status = f"{response.status_code} {response.reason_phrase}"
-            entry = (version, expires, status, list(response.items()), body)
-            cache.set(key, entry, timeout=max(1, int(expires - time.time()) + 1))
-        except Exception:
-            logger.exception("Page cache: could not store a page")
-            return
-        self.local.put(key, entry)

@@ -472,6 +472,72 @@ def test_unpublishing_and_deleting_show_on_every_page_at_once(site, content):
     assert "Families shape the new strategy" not in home.text
 
 
+# --- after a change, each page is rendered once, not by every worker at once ---------
+
+
+def another_worker_is_rendering(path):
+    """Another worker's claim to render `path` under the current content version, as
+    it holds one while Django renders the page; returns (that worker, its claim)."""
+    other = Site()
+    other.get(reverse("news:index"))  # any page: the content version is read
+    key = page_cache.page_key(
+        {"REQUEST_METHOD": "GET", "PATH_INFO": path, "HTTP_HOST": "testserver"}
+        | {"SCRIPT_NAME": "", "QUERY_STRING": "", "wsgi.url_scheme": "http"}
+    )
+    version = caches["default"].get(page_cache.VERSION_KEY)
+    claim, _ = other.application.render_once(key, version)
+    assert claim is not None
+    return other, claim
+
+
+def test_a_page_another_worker_is_rendering_is_waited_for_not_rendered_again(
+    site, content, monkeypatch
+):
+    other, claim = another_worker_is_rendering(reverse("home"))
+    waits = []
+
+    def sleep(seconds):  # while this request waits, the other worker finishes
+        waits.append(seconds)
+        if len(waits) == 1:
+            caches["default"].delete(claim)
+            other.get(reverse("home"))
+
+    monkeypatch.setattr(page_cache.time, "sleep", sleep)
+    response, from_cache = site.served_from_cache(reverse("home"))
+
+    assert from_cache  # the other worker's page: Django was not called here
+    assert response.status_code == 200
+    assert "Families shape the new strategy" in response.text
+    assert len(waits) == 1
+
+
+def test_a_page_the_other_worker_could_not_keep_is_rendered_at_once(site, content, monkeypatch):
+    other, claim = another_worker_is_rendering(reverse("home"))
+    waits = []
+
+    def sleep(seconds):  # the other worker's answer was not to keep: its claim goes
+        waits.append(seconds)
+        caches["default"].delete(claim)
+
+    monkeypatch.setattr(page_cache.time, "sleep", sleep)
+    response, from_cache = site.served_from_cache(reverse("home"))
+
+    assert not from_cache and response.status_code == 200
+    assert len(waits) == 1  # no waiting out the rest of RENDER_WAIT
+
+
+def test_a_claim_left_by_a_stopped_worker_delays_a_page_but_never_loses_it(
+    site, content, monkeypatch
+):
+    another_worker_is_rendering(reverse("home"))  # and never finishes
+    monkeypatch.setattr(page_cache, "RENDER_WAIT", 0.05)
+
+    response, from_cache = site.served_from_cache(reverse("home"))
+
+    assert not from_cache and response.status_code == 200
+    assert "Families shape the new strategy" in response.text
+
+
 def test_a_priority_edit_shows_on_every_page_at_once(site, content):
     pages = public_pages(content["news"])
     warm(site, pages)
