@@ -36,6 +36,18 @@ max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "10000"))
 max_requests_jitter = 1000
 
 
+def when_ready(server):
+    """Before the first worker starts: render a page of every kind once in the master
+    (strategy_site.wsgi.warm_up), so each worker, recycled ones too, is born with the
+    templates compiled and the modules imported, and its first visitors do not wait for
+    that. With preload_app the master holds the very application the workers run."""
+    from strategy_site.wsgi import warm_up
+
+    failed = {path: status for path, status in warm_up().items() if status >= 500}
+    if failed:
+        server.log.warning("Warm-up: these pages failed, and will be rendered later: %s", failed)
+
+
 def pre_fork(server, worker):
     """Freeze the loaded app's objects out of the garbage collector's sight before
     each fork. A new worker shares the master's memory copy-on-write; its first full
