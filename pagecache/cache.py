@@ -108,9 +108,11 @@ def may_keep(key, response):
 
 
 def redis_client():
-    """A client of the cache's own Redis server, for the change channel; None without."""
+    """A client of the cache's own Redis server, with its timeouts, for the change
+    channel; None without Redis."""
     if isinstance(caches["default"], RedisCache):
-        return client_for(settings.CACHES["default"]["LOCATION"])
+        config = settings.CACHES["default"]
+        return client_for(config["LOCATION"], **config.get("OPTIONS", {}))
     return None
 
 
@@ -177,16 +179,21 @@ def usable(entry, version):
 
 class LocalCopies(threading.local):
     """This thread's recent pages, served with no round trip while it has heard of no
-    change since it last read the content version from Redis: every change publishes a
-    notice, which the thread reads, without waiting, before each hit."""
+    change since it last read the content version from Redis, at most TRUST_SECONDS ago
+    (so a Redis that stops answering is noticed): every change publishes a notice, which
+    the thread reads, without waiting, before each hit."""
+
+    TRUST_SECONDS = 1.0
 
     def __init__(self, size):
-        self.size, self.pages = size, {}
-        self.pubsub = self.pid = self.version = self.changes_seen = None
+        self.size, self.pages, self.retry_at = size, {}, 0.0
+        self.pubsub = self.pid = self.version = self.changes_seen = self.read_at = None
 
     def trusted_version(self):
         """The content version if it is known without asking Redis, else None."""
         if self.pid != os.getpid() or self.changes_seen != changes_made_here:
+            return None
+        if time.monotonic() - self.read_at > self.TRUST_SECONDS:
             return None
         try:
             if self.pubsub.connection.can_read(timeout=0):  # cheaper than get_message
@@ -201,23 +208,27 @@ class LocalCopies(threading.local):
     def subscribe(self):
         """Before the version is first read from Redis, so no later change goes unheard;
         without a subscription confirmed by Redis, every hit asks Redis."""
-        if self.size <= 0 or self.pid == os.getpid() or not (client := redis_client()):
+        if self.size <= 0 or self.pid == os.getpid() or time.monotonic() < self.retry_at:
+            return
+        if not (client := redis_client()):
             return
         self.forget()
         try:
             pubsub = client.pubsub()
             pubsub.subscribe(cache.make_key(CHANGES_CHANNEL))
-            confirmed = pubsub.get_message(timeout=1)
+            confirmed = pubsub.get_message(timeout=settings.REDIS_TIMEOUT)
             if confirmed is None or confirmed["type"] != "subscribe":
                 raise TimeoutError("no confirmation of the subscription")
         except Exception:
             logger.warning("Page cache: could not subscribe to the change channel")
+            self.retry_at = time.monotonic() + settings.REDIS_RETRY_AFTER
             return
         self.pubsub, self.pid = pubsub, os.getpid()
 
-    def learned(self, version, changes_seen):
-        """`version` was read from Redis when this process had made `changes_seen`."""
-        self.version, self.changes_seen = version, changes_seen
+    def learned(self, version, changes_seen, read_at):
+        """`version` was read from Redis at `read_at`, when this process had made
+        `changes_seen`."""
+        self.version, self.changes_seen, self.read_at = version, changes_seen, read_at
 
     def put(self, key, entry):
         if self.pid == os.getpid():
@@ -267,15 +278,19 @@ class PageCache(WSGIHandler):
         if version is not None and usable(entry := self.local.pages.get(key), version):
             return version, entry
         self.local.subscribe()
-        changes_seen = changes_made_here
+        changes_seen, read_at = changes_made_here, time.monotonic()
         try:
             found = cache.get_many([VERSION_KEY, key])
-            if (version := found.get(VERSION_KEY)) is None:  # first start, or evicted
-                version = cache.get_or_set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+            if (version := found.get(VERSION_KEY)) is None:  # first start, evicted, or down
+                cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+                version = cache.get(VERSION_KEY)
         except Exception:
             logger.exception("Page cache: the cache is unavailable; serving without it")
+            version = None
+        if version is None:  # no copy can be shown to be current: Django renders
+            self.local.forget()
             return None, None
-        self.local.learned(version, changes_seen)
+        self.local.learned(version, changes_seen, read_at)
         if not usable(entry := found.get(key), version):
             return version, None
         self.local.put(key, entry)
