@@ -8,6 +8,7 @@ same machine.
 import gc
 import multiprocessing
 import os
+import sys
 
 # nginx (deploy/nginx.conf) talks to this address; keep it off the public network.
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
@@ -41,9 +42,10 @@ def when_ready(server):
     (strategy_site.wsgi.warm_up), so each worker, recycled ones too, is born with the
     templates compiled and the modules imported, and its first visitors do not wait for
     that. With preload_app the master holds the very application the workers run."""
-    from strategy_site.wsgi import warm_up
-
-    failed = {path: status for path, status in warm_up().items() if status >= 500}
+    site = sys.modules.get("strategy_site.wsgi")
+    if site is None:  # serving another application (the benchmark's references)
+        return
+    failed = {path: status for path, status in site.warm_up().items() if status >= 500}
     if failed:
         server.log.warning("Warm-up: these pages failed, and will be rendered later: %s", failed)
 

@@ -69,23 +69,23 @@ def page_key(environ):
     cookie = environ.get("HTTP_COOKIE", "")  # staff's session, or a message to show
     if settings.SESSION_COOKIE_NAME in cookie or "messages" in cookie:
         return None
-    query = environ.get("QUERY_STRING", "")
-    try:
-        pairs = parse_qsl(query, keep_blank_values=True, max_num_fields=10)
-    except ValueError:
-        return None
     path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
-    if path.startswith(STAFF_PATH_PREFIXES) or any(n not in PAGE_PARAMETERS for n, _ in pairs):
+    if path.startswith(STAFF_PATH_PREFIXES):
         return None
+    if query := environ.get("QUERY_STRING", ""):
+        try:
+            pairs = parse_qsl(query, keep_blank_values=True, max_num_fields=10)
+        except ValueError:
+            return None
+        if any(name not in PAGE_PARAMETERS for name, _ in pairs):
+            return None
     # As the request's address, scheme included (what a proxy says, when one is trusted):
     # a request Django would redirect (http) or refuse (a bad Host) never finds a page,
     # as Django never answered one with a 200.
-    scheme = (
-        environ.get("wsgi.url_scheme"),
-        settings.SECURE_PROXY_SSL_HEADER and environ.get(settings.SECURE_PROXY_SSL_HEADER[0]),
-    )
+    proxy = settings.SECURE_PROXY_SSL_HEADER
+    scheme = f"{proxy and environ.get(proxy[0])} {environ.get('wsgi.url_scheme')}"
     host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")
-    address = f"{scheme}{host.lower()}{path}?{query}".encode("utf-8", "surrogatepass")
+    address = f"{scheme} {host.lower()}{path}?{query}".encode("utf-8", "surrogatepass")
     return PAGE_KEY_PREFIX + hashlib.md5(address, usedforsecurity=False).hexdigest()
 
 
@@ -350,7 +350,8 @@ class PageCache(WSGIHandler):
 def serve(environ, start_response, status, headers, body):
     """A stored page: whole, or 304 when the visitor's copy is this one, or its headers
     only for HEAD."""
-    if not_modified(environ, {name.lower(): value for name, value in headers}):
+    conditional = "HTTP_IF_NONE_MATCH" in environ or "HTTP_IF_MODIFIED_SINCE" in environ
+    if conditional and not_modified(environ, {name.lower(): value for name, value in headers}):
         start_response("304 Not Modified", [h for h in headers if h[0].lower() not in BODY_HEADERS])
         return []
     start_response(status, list(headers))
