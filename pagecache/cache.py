@@ -18,7 +18,7 @@ import time
 import uuid
 from datetime import datetime, timedelta
 from functools import cache as memoize
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 import redis
 from django.conf import settings
@@ -38,6 +38,7 @@ logger = logging.getLogger(__name__)
 VERSION_KEY = "page-cache:version"
 SCHEDULE_KEY = "page-cache:next-publication"
 PAGE_KEY_PREFIX = "page-cache:page:"
+QUERY_PAGES_KEY_PREFIX = "page-cache:query-pages:"
 CHANGES_CHANNEL = "page-cache:changes"  # with Redis, every change is announced here too
 
 # Query parameters the public pages use: lists' filters and pages, the search words.
@@ -47,6 +48,10 @@ STAFF_PATH_PREFIXES = ("/admin/", "/markdownx/")
 BODY_HEADERS = frozenset({"content-length", "content-type", "content-encoding"})  # not in a 304
 MAX_BODY_BYTES = 4 * 1024 * 1024  # bigger pages are served but not kept
 RENDER_WAIT = 2.0  # the longest a request waits for another one rendering its page
+# Pages with a query string kept per address per PAGE_CACHE_TIMEOUT: any number of
+# search words or junk filter values can be asked for, so what they may fill is bounded
+# (30 pages of about 17 KB: about half a megabyte per address).
+QUERY_PAGES_PER_PATH = 30
 
 # Models whose changes never show on a kept page (a kept page is a 200, so an old
 # address's redirect is never one): saving them, on every sign-in, every editor
@@ -77,7 +82,12 @@ def page_key(environ):
             pairs = parse_qsl(query, keep_blank_values=True, max_num_fields=10)
         except ValueError:
             return None
-        if any(name not in PAGE_PARAMETERS for name, _ in pairs):
+        names = [name for name, _ in pairs]
+        # Only the site's own parameters, each once, written as the site writes them:
+        # tracking tags, duplicates and odd spellings of one query are not kept.
+        if not PAGE_PARAMETERS.issuperset(names) or len(set(names)) < len(names):
+            return None
+        if urlencode(pairs) != query:
             return None
     # As the request's address, scheme included (what a proxy says, when one is trusted):
     # a request Django would redirect (http) or refuse (a bad Host) never finds a page,
@@ -168,6 +178,22 @@ def expiry_time(version):
     tomorrow = datetime.combine(timezone.localdate() + timedelta(days=1), datetime.min.time())
     moments = [time.time() + settings.PAGE_CACHE_TIMEOUT, timezone.make_aware(tomorrow).timestamp()]
     return min(moment for moment in [*moments, known[1]] if moment is not None)
+
+
+def room_for(environ):
+    """Whether a page may be kept at this request's address: always without a query
+    string, else while fewer than QUERY_PAGES_PER_PATH have been kept at its path in
+    this PAGE_CACHE_TIMEOUT."""
+    if not environ.get("QUERY_STRING"):
+        return True
+    path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
+    digest = hashlib.md5(path.encode("utf-8", "surrogatepass"), usedforsecurity=False)
+    counter = f"{QUERY_PAGES_KEY_PREFIX}{digest.hexdigest()}"
+    cache.add(counter, 0, timeout=settings.PAGE_CACHE_TIMEOUT)
+    try:
+        return cache.incr(counter) <= QUERY_PAGES_PER_PATH
+    except ValueError:  # expired in between, or the cache is down
+        return False
 
 
 def usable(entry, version):
@@ -329,7 +355,7 @@ class PageCache(WSGIHandler):
             if "Cache-Control" not in response:
                 patch_cache_control(response, public=True, max_age=settings.PAGE_MAX_AGE)
                 headers = list(response.items())  # as Django sent them: no cookie here
-            if version is not None and environ["REQUEST_METHOD"] == "GET":
+            if version is not None and environ["REQUEST_METHOD"] == "GET" and room_for(environ):
                 self.keep(key, version, status, headers, response.content)
         start_response(status, headers)
         return response
