@@ -281,6 +281,7 @@ class PageCache(WSGIHandler):
     def __init__(self):
         super().__init__()
         self.local = LocalCopies(settings.PAGE_CACHE_LOCAL_ENTRIES)
+        self.cut_off = False  # the cache was unreachable at this process's last look
         if settings.PAGE_CACHE_ENABLED:
             content_changed()  # this process may run new code: no page from before it
 
@@ -315,6 +316,11 @@ class PageCache(WSGIHandler):
             version = None
         if version is None:  # no copy can be shown to be current: Django renders
             self.local.forget()
+            self.cut_off = True
+            return None, None
+        if self.cut_off:  # back from an outage, in which a change may have gone unheard
+            self.cut_off = False
+            content_changed()
             return None, None
         self.local.learned(version, changes_seen, read_at)
         if not usable(entry := found.get(key), version):

@@ -8,7 +8,11 @@ from django.conf import settings
 from django.urls import reverse
 
 from pagecache import cache as page_cache
-from tests.test_page_cache import content, redis_site, site  # noqa: F401 (fixtures)
+from tests import test_page_cache
+
+# The page cache tests' fixtures: the site as gunicorn serves it, in memory and in Redis.
+site, redis_site = test_page_cache.site, test_page_cache.redis_site
+content = test_page_cache.content
 
 
 def stored_bytes():

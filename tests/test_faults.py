@@ -93,7 +93,7 @@ def redis_server():
 
 
 @pytest.fixture
-def site(redis_server, db, settings):
+def site(redis_server, transactional_db, settings):
     """The site with its cache in the test's own Redis, as production runs it."""
     config = cache_config(f"redis://127.0.0.1:{redis_server.port}/0")
     config["RETRY_AFTER"] = 0.5  # the tests wait out a retry rather than 5 s
@@ -105,7 +105,7 @@ def site(redis_server, db, settings):
 
 
 @pytest.fixture
-def content(db):
+def content(transactional_db):
     strategy = StrategyFactory()
     priority = PriorityFactory(strategy=strategy, number=1, short_title="Early help for families")
     news = PressReleaseFactory(
@@ -192,6 +192,34 @@ def test_a_change_made_while_redis_was_down_shows_once_it_is_back(site, content,
 
     assert "shaped the new strategy together" in site.get(home).text
     assert site.served_from_cache(home)[1]  # and kept again
+
+
+def test_a_change_made_while_redis_was_unreachable_shows_once_it_is_back(
+    redis_server, content, settings
+):
+    """The network to Redis cut, Redis itself running on with the pages from before:
+    the change's new content version never reached it, so it is replaced as soon as
+    Redis answers again, before any page from before can be served."""
+    proxy = CuttableProxy(redis_server.port)
+    config = cache_config(f"redis://127.0.0.1:{proxy.port}/0")
+    config["RETRY_AFTER"] = 0.5
+    settings.CACHES, settings.PAGE_CACHE_ENABLED = {"default": config}, True
+    site, home = Site(), reverse("home")
+    site.get(home)
+    assert site.served_from_cache(home)[1]
+
+    proxy.cut()
+    item = content["news"]
+    item.title = "Families shaped the new strategy together"
+    item.save()
+    assert "shaped the new strategy together" in timed(site, home)[0].text
+    proxy.restore()
+    time.sleep(0.6)
+
+    for _ in range(3):
+        assert "shaped the new strategy together" in site.get(home).text
+    assert site.served_from_cache(home)[1]  # and kept again
+    proxy.close()
 
 
 def test_with_redis_down_feedback_is_still_accepted(site, content, redis_server):
