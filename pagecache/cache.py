@@ -18,7 +18,7 @@ import time
 import uuid
 from datetime import datetime, timedelta
 from functools import cache as memoize
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 import redis
 from django.conf import settings
@@ -38,6 +38,7 @@ logger = logging.getLogger(__name__)
 VERSION_KEY = "page-cache:version"
 SCHEDULE_KEY = "page-cache:next-publication"
 PAGE_KEY_PREFIX = "page-cache:page:"
+QUERY_PAGES_KEY_PREFIX = "page-cache:query-pages:"
 CHANGES_CHANNEL = "page-cache:changes"  # with Redis, every change is announced here too
 
 # Query parameters the public pages use: lists' filters and pages, the search words.
@@ -47,6 +48,10 @@ STAFF_PATH_PREFIXES = ("/admin/", "/markdownx/")
 BODY_HEADERS = frozenset({"content-length", "content-type", "content-encoding"})  # not in a 304
 MAX_BODY_BYTES = 4 * 1024 * 1024  # bigger pages are served but not kept
 RENDER_WAIT = 2.0  # the longest a request waits for another one rendering its page
+# Pages with a query string kept per address per PAGE_CACHE_TIMEOUT: any number of
+# search words or junk filter values can be asked for, so what they may fill is bounded
+# (30 pages of about 17 KB: about half a megabyte per address).
+QUERY_PAGES_PER_PATH = 30
 
 # Models whose changes never show on a kept page (a kept page is a 200, so an old
 # address's redirect is never one): saving them, on every sign-in, every editor
@@ -77,7 +82,12 @@ def page_key(environ):
             pairs = parse_qsl(query, keep_blank_values=True, max_num_fields=10)
         except ValueError:
             return None
-        if any(name not in PAGE_PARAMETERS for name, _ in pairs):
+        names = [name for name, _ in pairs]
+        # Only the site's own parameters, each once, written as the site writes them:
+        # tracking tags, duplicates and odd spellings of one query are not kept.
+        if not PAGE_PARAMETERS.issuperset(names) or len(set(names)) < len(names):
+            return None
+        if urlencode(pairs) != query:
             return None
     # As the request's address, scheme included (what a proxy says, when one is trusted):
     # a request Django would redirect (http) or refuse (a bad Host) never finds a page,
@@ -108,9 +118,11 @@ def may_keep(key, response):
 
 
 def redis_client():
-    """A client of the cache's own Redis server, for the change channel; None without."""
+    """A client of the cache's own Redis server, with its timeouts, for the change
+    channel; None without Redis."""
     if isinstance(caches["default"], RedisCache):
-        return client_for(settings.CACHES["default"]["LOCATION"])
+        config = settings.CACHES["default"]
+        return client_for(config["LOCATION"], **config.get("OPTIONS", {}))
     return None
 
 
@@ -168,6 +180,22 @@ def expiry_time(version):
     return min(moment for moment in [*moments, known[1]] if moment is not None)
 
 
+def room_for(environ):
+    """Whether a page may be kept at this request's address: always without a query
+    string, else while fewer than QUERY_PAGES_PER_PATH have been kept at its path in
+    this PAGE_CACHE_TIMEOUT."""
+    if not environ.get("QUERY_STRING"):
+        return True
+    path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
+    digest = hashlib.md5(path.encode("utf-8", "surrogatepass"), usedforsecurity=False)
+    counter = f"{QUERY_PAGES_KEY_PREFIX}{digest.hexdigest()}"
+    cache.add(counter, 0, timeout=settings.PAGE_CACHE_TIMEOUT)
+    try:
+        return cache.incr(counter) <= QUERY_PAGES_PER_PATH
+    except ValueError:  # expired in between, or the cache is down
+        return False
+
+
 def usable(entry, version):
     return entry is not None and entry[0] == version and time.time() < entry[1]
 
@@ -177,16 +205,21 @@ def usable(entry, version):
 
 class LocalCopies(threading.local):
     """This thread's recent pages, served with no round trip while it has heard of no
-    change since it last read the content version from Redis: every change publishes a
-    notice, which the thread reads, without waiting, before each hit."""
+    change since it last read the content version from Redis, at most TRUST_SECONDS ago
+    (so a Redis that stops answering is noticed): every change publishes a notice, which
+    the thread reads, without waiting, before each hit."""
+
+    TRUST_SECONDS = 1.0
 
     def __init__(self, size):
-        self.size, self.pages = size, {}
-        self.pubsub = self.pid = self.version = self.changes_seen = None
+        self.size, self.pages, self.retry_at = size, {}, 0.0
+        self.pubsub = self.pid = self.version = self.changes_seen = self.read_at = None
 
     def trusted_version(self):
         """The content version if it is known without asking Redis, else None."""
         if self.pid != os.getpid() or self.changes_seen != changes_made_here:
+            return None
+        if time.monotonic() - self.read_at > self.TRUST_SECONDS:
             return None
         try:
             if self.pubsub.connection.can_read(timeout=0):  # cheaper than get_message
@@ -201,23 +234,27 @@ class LocalCopies(threading.local):
     def subscribe(self):
         """Before the version is first read from Redis, so no later change goes unheard;
         without a subscription confirmed by Redis, every hit asks Redis."""
-        if self.size <= 0 or self.pid == os.getpid() or not (client := redis_client()):
+        if self.size <= 0 or self.pid == os.getpid() or time.monotonic() < self.retry_at:
+            return
+        if not (client := redis_client()):
             return
         self.forget()
         try:
             pubsub = client.pubsub()
             pubsub.subscribe(cache.make_key(CHANGES_CHANNEL))
-            confirmed = pubsub.get_message(timeout=1)
+            confirmed = pubsub.get_message(timeout=settings.REDIS_TIMEOUT)
             if confirmed is None or confirmed["type"] != "subscribe":
                 raise TimeoutError("no confirmation of the subscription")
         except Exception:
             logger.warning("Page cache: could not subscribe to the change channel")
+            self.retry_at = time.monotonic() + settings.REDIS_RETRY_AFTER
             return
         self.pubsub, self.pid = pubsub, os.getpid()
 
-    def learned(self, version, changes_seen):
-        """`version` was read from Redis when this process had made `changes_seen`."""
-        self.version, self.changes_seen = version, changes_seen
+    def learned(self, version, changes_seen, read_at):
+        """`version` was read from Redis at `read_at`, when this process had made
+        `changes_seen`."""
+        self.version, self.changes_seen, self.read_at = version, changes_seen, read_at
 
     def put(self, key, entry):
         if self.pid == os.getpid():
@@ -244,6 +281,7 @@ class PageCache(WSGIHandler):
     def __init__(self):
         super().__init__()
         self.local = LocalCopies(settings.PAGE_CACHE_LOCAL_ENTRIES)
+        self.cut_off = False  # the cache was unreachable at this process's last look
         if settings.PAGE_CACHE_ENABLED:
             content_changed()  # this process may run new code: no page from before it
 
@@ -267,15 +305,24 @@ class PageCache(WSGIHandler):
         if version is not None and usable(entry := self.local.pages.get(key), version):
             return version, entry
         self.local.subscribe()
-        changes_seen = changes_made_here
+        changes_seen, read_at = changes_made_here, time.monotonic()
         try:
             found = cache.get_many([VERSION_KEY, key])
-            if (version := found.get(VERSION_KEY)) is None:  # first start, or evicted
-                version = cache.get_or_set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+            if (version := found.get(VERSION_KEY)) is None:  # first start, evicted, or down
+                cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+                version = cache.get(VERSION_KEY)
         except Exception:
             logger.exception("Page cache: the cache is unavailable; serving without it")
+            version = None
+        if version is None:  # no copy can be shown to be current: Django renders
+            self.local.forget()
+            self.cut_off = True
             return None, None
-        self.local.learned(version, changes_seen)
+        if self.cut_off:  # back from an outage, in which a change may have gone unheard
+            self.cut_off = False
+            content_changed()
+            return None, None
+        self.local.learned(version, changes_seen, read_at)
         if not usable(entry := found.get(key), version):
             return version, None
         self.local.put(key, entry)
@@ -314,7 +361,7 @@ class PageCache(WSGIHandler):
             if "Cache-Control" not in response:
                 patch_cache_control(response, public=True, max_age=settings.PAGE_MAX_AGE)
                 headers = list(response.items())  # as Django sent them: no cookie here
-            if version is not None and environ["REQUEST_METHOD"] == "GET":
+            if version is not None and environ["REQUEST_METHOD"] == "GET" and room_for(environ):
                 self.keep(key, version, status, headers, response.content)
         start_response(status, headers)
         return response

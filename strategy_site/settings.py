@@ -134,14 +134,26 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
+# With Redis: the longest any call waits for it (to connect, then for each answer),
+# and how long a process leaves it alone after a failure (operations/cache.py).
+REDIS_TIMEOUT = float(os.environ.get("DJANGO_REDIS_TIMEOUT", "0.25"))
+REDIS_RETRY_AFTER = float(os.environ.get("DJANGO_REDIS_RETRY_AFTER", "5"))
+
+
 def cache_config(url, key_prefix=""):
     """CACHE_URL: empty or locmem:// for this process's memory, redis://host:port/db
-    (or rediss:// for TLS) for a cache every instance shares."""
+    (or rediss:// for TLS) for a cache every instance shares, which fails soft: with
+    Redis down or frozen, pages are served without it (docs/notes/faults.md)."""
     scheme = urlsplit(url).scheme
     if scheme in ("", "locmem"):
         config = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     elif scheme in ("redis", "rediss"):
-        config = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        config = {
+            "BACKEND": "operations.cache.FailSoftRedisCache",
+            "LOCATION": url,
+            "RETRY_AFTER": REDIS_RETRY_AFTER,
+            "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},
+        }
     else:
         raise ImproperlyConfigured(
             f"CACHE_URL must start locmem://, redis:// or rediss://, not {scheme}://"

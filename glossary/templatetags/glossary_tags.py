@@ -22,14 +22,16 @@ class GlossaryTermsNode(template.Node):
 
     def render(self, context):
         content = self.nodelist.render(context)
-        if context.get("is_glossary_page"):
+        if context.get("is_glossary_page") or context.get("request") is None:
+            # Without a request it is the 500 page (Django renders it with an empty
+            # context), which must never need the database or the cache.
             return content
         try:
             marked = mark_glossary_terms(content)
         except DatabaseError:
-            # The terms come from the database on a cold cache. When it is down the
-            # 500 page (which extends base.html) must still render: links to the
-            # glossary are a help, not part of the page, so it goes without them.
+            # The terms come from the database on a cold cache. When it is down, a page
+            # served from the cache's copies or an error page still renders: links to
+            # the glossary are a help, not part of the page, so it goes without them.
             return content
         # The input is the template's own escaped output; marking escapes what it adds.
         return mark_safe(marked)  # noqa: S308
