@@ -103,10 +103,13 @@ def may_keep(key, response):
     """Whether Django's response to a request with this page key may be given to any
     anonymous visitor: a whole 200 that sets no cookie and that the view did not mark
     private, no-store or no-cache (previews, drafts shown to staff, the admin)."""
+    if not isinstance(response, HttpResponse):
+        # A file (an uploaded image, a static file) that Django handed to the server's
+        # wsgi.file_wrapper to stream: there is no response object left to look at.
+        return False
     cache_control = response.get("Cache-Control", "").lower()
     return (
         key is not None
-        and isinstance(response, HttpResponse)
         and response.status_code == 200
         and not response.cookies
         and not response.has_header("Set-Cookie")

@@ -15,6 +15,7 @@ import time
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
+from wsgiref.util import FileWrapper
 
 import pytest
 import redis
@@ -88,6 +89,8 @@ class Site:
             "wsgi.multithread": False,
             "wsgi.multiprocess": True,
             "wsgi.run_once": False,
+            # gunicorn streams a FileResponse (media, static files) with its own wrapper.
+            "wsgi.file_wrapper": FileWrapper,
         }
         if cookie:
             environ["HTTP_COOKIE"] = cookie
@@ -380,6 +383,18 @@ def test_staff_never_poison_the_public_copy(site, content, django_user_model):
     assert public_view.status_code == 404
     assert not from_cache  # what staff saw was not kept for the public
     assert "no-store" not in public_home.headers["cache-control"]
+
+
+def test_an_uploaded_image_is_served_whole_as_gunicorn_streams_it(site, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    photo = b"pixels " * 2000  # serve_media sends the bytes as they are stored
+    (tmp_path / "photo.png").write_bytes(photo)
+
+    for _ in range(2):  # the second time would be a hit, were a file ever kept
+        response = site.get("/media/photo.png")
+        assert response.status_code == 200
+        assert response.headers["content-type"] == "image/png"
+        assert response.body == photo
 
 
 def test_a_preview_link_is_never_cached(site, content):
