@@ -304,8 +304,21 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # How a problem reads in the log: one line each (operations/logs.py).
+    "filters": {
+        # A 4xx or a suspicious request: no traceback, long values cut short.
+        "client_errors_in_one_line": {"()": "operations.logs.ClientErrorsInOneLine"},
+        # A database outage: logged when it starts and ends, not for every request.
+        "one_line_per_outage": {"()": "operations.logs.OneLinePerOutage"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["client_errors_in_one_line"]}
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    # Replace Django's own console handler rather than printing every line twice.
-    "loggers": {"django": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+    "loggers": {
+        # Django's records go to the root's handler alone: Django's own console handler
+        # is replaced, so nothing is printed twice.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.request": {"filters": ["one_line_per_outage"]},
+    },
 }
