@@ -19,17 +19,24 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from .logs import DATABASE
+
 logger = logging.getLogger(__name__)
 
 
 def database_ok():
+    # Logged when an outage starts and when it ends (operations/logs.py), not on every
+    # check: a load balancer asks every few seconds.
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-            return cursor.fetchone() == (1,)
-    except Exception:
-        logger.exception("Health check: the database is unavailable")
+            ok = cursor.fetchone() == (1,)
+    except Exception as error:
+        DATABASE.failed(error, noticed_by="the health check")
         return False
+    if ok:
+        DATABASE.answered()
+    return ok
 
 
 def cache_ok():

@@ -8,9 +8,12 @@ media and (because this runs before WhiteNoise) static files.
 """
 
 import ipaddress
+import logging
 
 from django.conf import settings
 from django.utils.cache import add_never_cache_headers
+
+logger = logging.getLogger(__name__)
 
 # Browser features this site never uses, denied to it and to anything it could embed.
 # Only names Chromium recognises: an unknown name is logged as an error in every
@@ -42,13 +45,16 @@ PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in DENIED_FEATURES)
 class SecurityHeadersMiddleware:
     """Permissions-Policy and Cross-Origin-Resource-Policy on every response.
 
-    A view that needs something else (none does yet) can set its own value first.
+    A view that needs something else (none does yet) can set its own value first. On
+    the way in it also notices a proxy the settings do not know about: it sees every
+    request that reaches Django, first.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        notice_unexpected_proxy(request)
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         # Our images, scripts and styles are for our own pages, not other sites'.
@@ -106,3 +112,40 @@ def client_ip(request):
         return str(ipaddress.ip_address(candidate))
     except ValueError:
         return remote_addr
+
+
+class OncePerProcess:
+    """A warning logged the first time its condition is met in this process, and never
+    again: a setting that is wrong for every request would otherwise fill the log."""
+
+    def __init__(self, message):
+        self.message = message
+        self.given = False
+
+    def __call__(self):
+        if not self.given:
+            self.given = True
+            logger.warning(self.message)
+
+
+FORWARDED_FOR_WITHOUT_PROXY_COUNT = OncePerProcess(
+    "A request arrived with X-Forwarded-For, but DJANGO_TRUSTED_PROXY_COUNT is 0, so the "
+    "header is ignored and each visitor's address is the connecting one. Behind a proxy "
+    "that is the proxy's, shared by every visitor: one visitor's wrong passwords lock the "
+    "username for everyone, and the feedback limit is shared by the whole site. Set "
+    "DJANGO_TRUSTED_PROXY_COUNT to the number of proxies that append to X-Forwarded-For "
+    "(1 behind deploy/nginx.conf). With no proxy in front, a client sent the header itself "
+    "and ignoring it is right. (Logged once per process.)"
+)
+
+
+def notice_unexpected_proxy(request):
+    """Warn once when X-Forwarded-For arrives but no proxy is trusted: the address that
+    client_ip() gives django-axes and the feedback limit is then the proxy's. (The
+    deployment check operations.W001 catches most such settings before this runs.)"""
+    if (
+        not FORWARDED_FOR_WITHOUT_PROXY_COUNT.given
+        and settings.TRUSTED_PROXY_COUNT <= 0
+        and "HTTP_X_FORWARDED_FOR" in request.META
+    ):
+        FORWARDED_FOR_WITHOUT_PROXY_COUNT()

@@ -186,9 +186,15 @@ PAGE_MAX_AGE = int(os.environ.get("DJANGO_PAGE_MAX_AGE", "60"))
 # without a round trip while no change has been announced (pagecache.cache.LocalCopies).
 PAGE_CACHE_LOCAL_ENTRIES = int(os.environ.get("DJANGO_PAGE_CACHE_LOCAL_ENTRIES", "200"))
 
+# Everyone who has a password here is staff (only the admin signs in). 12 characters at
+# least, as OWASP ASVS 2.1.1 asks; no rule on kinds of character, which only makes
+# passwords harder to remember (ASVS 2.1.9), but common and all-digit ones are refused.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -226,14 +232,22 @@ MARKDOWNX_SKIP_RESIZE = ()
 
 LOGIN_URL = "admin:login"
 
-# Brute-force protection for the admin sign-in (django-axes). A username is locked
-# at one address after 5 wrong passwords in a row, for 30 minutes: an attacker
-# cannot lock a real editor out from elsewhere, and cannot guess on from one place.
+# Brute-force protection for the admin sign-in (django-axes, with a second limit in
+# operations/signin.py), two locks, each for 30 minutes after the last attempt:
+# - a username at one address, after 5 wrong passwords there: someone who mistypes is
+#   stopped soon, and no one else is locked out by it;
+# - a username everywhere, after 20 wrong passwords for it from all addresses together,
+#   counting at most 5 from any one: many addresses cannot keep guessing one account
+#   (20 guesses per half hour at most), yet one attacker at one address, however long it
+#   goes on, cannot lock a real editor out (that takes four addresses or more).
+# An administrator lifts either early: `manage.py axes_reset_username <username>`.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+AXES_HANDLER = "operations.signin.SignInLimits"
 AXES_FAILURE_LIMIT = 5
+SIGN_IN_ACCOUNT_FAILURE_LIMIT = 20
 AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
@@ -302,8 +316,21 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # How a problem reads in the log: one line each (operations/logs.py).
+    "filters": {
+        # A 4xx or a suspicious request: no traceback, long values cut short.
+        "client_errors_in_one_line": {"()": "operations.logs.ClientErrorsInOneLine"},
+        # A database outage: logged when it starts and ends, not for every request.
+        "one_line_per_outage": {"()": "operations.logs.OneLinePerOutage"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["client_errors_in_one_line"]}
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    # Replace Django's own console handler rather than printing every line twice.
-    "loggers": {"django": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+    "loggers": {
+        # Django's records go to the root's handler alone: Django's own console handler
+        # is replaced, so nothing is printed twice.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.request": {"filters": ["one_line_per_outage"]},
+    },
 }

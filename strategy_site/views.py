@@ -6,6 +6,7 @@ from django.template.response import TemplateResponse
 from django.views.generic import TemplateView
 
 from news.models import CabinetDecision, PressRelease
+from operations.signin import is_locked_everywhere
 from priorities.models import Strategy
 
 # How many of the newest press releases and decisions the home page lists.
@@ -31,15 +32,19 @@ def cool_off_minutes():
 
 
 def admin_lockout(request, original_response=None, credentials=None):
-    """What the admin login says once django-axes has locked a username at an address.
+    """What the admin login says once a username is locked (settings.AXES_LOCKOUT_CALLABLE).
 
-    settings.AXES_LOCKOUT_CALLABLE. 429 Too Many Requests, on the admin's own
-    layout, saying why and what to do, rather than a bare line of text.
+    429 Too Many Requests, on the admin's own layout, saying which lock it is and what
+    to do, rather than a bare line of text. It speaks of "this username", never of an
+    account: a username with no account is locked just the same, and the page must not
+    tell an attacker which usernames are real.
     """
     context = {
         **admin.site.each_context(request),
-        "title": "Account locked",
+        "title": "Sign-in locked",
+        "everywhere": is_locked_everywhere(request, credentials),
         "cool_off_minutes": cool_off_minutes(),
         "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "account_failure_limit": settings.SIGN_IN_ACCOUNT_FAILURE_LIMIT,
     }
     return TemplateResponse(request, "axes/lockout.html", context, status=429).render()

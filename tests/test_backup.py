@@ -11,8 +11,10 @@ import json
 import os
 import re
 import secrets
+import stat
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -27,6 +29,7 @@ from PIL import Image
 
 from news.models import CabinetDecision
 from operations.management.commands.backup import row_counts
+from operations.management.commands.restore import restore_media
 from priorities.models import Priority
 from tests.factories import ImageFactory, PressReleaseFactory
 from tests.html_page import Page
@@ -208,3 +211,70 @@ def test_restore_refuses_the_database_the_site_is_running_on(db, tmp_path):
 def test_restore_says_when_a_folder_is_not_a_backup(db, tmp_path):
     with pytest.raises(CommandError, match="is not a backup made by `manage.py backup`"):
         call_command("restore", str(tmp_path))
+
+
+# Who may read a backup ---------------------------------------------------------------
+
+
+def mode(path):
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@contextmanager
+def umask(value):
+    previous = os.umask(value)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("process_umask", [0o000, 0o022], ids=["umask 000", "umask 022"])
+def test_a_backup_is_readable_by_its_owner_only_whatever_the_umask(
+    media_root, tmp_path, process_umask
+):
+    # It holds every password hash and the live session keys.
+    (media_root / "images").mkdir()
+    photo = media_root / "images" / "photo.png"
+    photo.write_bytes(b"a picture")
+    photo.chmod(0o644)
+
+    with umask(process_umask):
+        backup = back_up(tmp_path / "backups")
+
+    assert mode(tmp_path / "backups") == 0o700
+    assert mode(backup) == 0o700
+    inside = list(backup.rglob("*"))
+    assert {path.name for path in inside} >= {"manifest.json", "media", "images", "photo.png"}
+    assert any(path.name.startswith("database.") for path in inside)
+    for path in inside:
+        assert mode(path) == (0o700 if path.is_dir() else 0o600), path
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_leaves_an_existing_backups_folder_as_it_was(media_root, tmp_path):
+    shared = tmp_path / "backups"
+    shared.mkdir()
+    shared.chmod(0o750)
+
+    backup = back_up(shared)
+
+    assert mode(shared) == 0o750
+    assert mode(backup) == 0o700
+
+
+def test_restored_media_files_are_readable_as_any_new_file_is(tmp_path):
+    backed_up = tmp_path / "backup" / "media"
+    (backed_up / "images").mkdir(parents=True)
+    (backed_up / "images" / "photo.png").write_bytes(b"a picture")
+    (backed_up / "images" / "photo.png").chmod(0o600)
+    (backed_up / "images").chmod(0o700)
+    media = tmp_path / "media"
+
+    with umask(0o022):
+        restore_media(backed_up, media)
+
+    assert (media / "images" / "photo.png").read_bytes() == b"a picture"
+    assert mode(media / "images" / "photo.png") == 0o644
+    assert mode(media / "images") == 0o755

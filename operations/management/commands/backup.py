@@ -10,6 +10,12 @@ Writes a folder `backups/<UTC date and time>/` holding:
 - `manifest.json`: when, from which kind of database, and how many rows each table had
   in that snapshot, so `manage.py restore` can prove that nothing was lost.
 
+A backup holds every password hash and the sessions of everyone signed in, so only
+the account that made it may read it, whatever the umask: the folder is 0700 from the
+moment it is made (and `backups/` too, when the command makes it), and each file and
+folder in it 0600 and 0700 before it gets its dated name. `manage.py restore` gives the
+media files it puts back the usual permissions of new files.
+
 The folder is written under a hidden name and renamed when complete, so a folder with
 a date for a name is always a whole backup. Media is copied after the database: an
 uploaded file gets a new random name and is written before the row that points to it,
@@ -33,6 +39,8 @@ from django.utils import timezone
 DUMP_FILES = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
 MANIFEST = "manifest.json"
 MEDIA = "media"
+PRIVATE_FOLDER = 0o700
+PRIVATE_FILE = 0o600
 
 
 def row_counts(connection):
@@ -122,6 +130,20 @@ def dump_postgresql(connection, target):
         return row_counts(connection)
 
 
+def private_folder(path, parents=False):
+    """Make the folder `path`, readable by its owner only. mkdir's mode passes through the
+    umask, which may take bits away (even the owner's), so the mode is set again."""
+    path.mkdir(mode=PRIVATE_FOLDER, parents=parents)
+    path.chmod(PRIVATE_FOLDER)
+
+
+def make_private(folder):
+    """Everything in `folder` readable by its owner only: what pg_dump, SQLite and the
+    media copy wrote has the umask's permissions, or the media files' own."""
+    for path in folder.rglob("*"):
+        path.chmod(PRIVATE_FOLDER if path.is_dir() else PRIVATE_FILE)
+
+
 def new_folder(parent):
     stamp = timezone.now().strftime("%Y-%m-%dT%H%M%SZ")
     folder, n = parent / stamp, 2
@@ -152,10 +174,11 @@ class Command(BaseCommand):
             raise CommandError("Run the backup outside a transaction.")
 
         output_dir = Path(output_dir)
-        output_dir.mkdir(parents=True, exist_ok=True)
+        if not output_dir.exists():  # an existing folder's permissions are its owner's choice
+            private_folder(output_dir, parents=True)
         folder = new_folder(output_dir)
         partial = output_dir / f".incomplete-{folder.name}"
-        partial.mkdir()
+        private_folder(partial)
         try:
             dump = partial / DUMP_FILES[connection.vendor]
             dump_database = dump_sqlite if connection.vendor == "sqlite" else dump_postgresql
@@ -173,6 +196,7 @@ class Command(BaseCommand):
                 "row_counts": counts,
             }
             (partial / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
+            make_private(partial)
             partial.rename(folder)
         except BaseException:
             shutil.rmtree(partial, ignore_errors=True)

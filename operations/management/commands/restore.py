@@ -66,6 +66,20 @@ def restore_postgresql(connection, dump, existing_tables):
     )
 
 
+def restore_media(source, media_root):
+    """Copy the backup's media files into `media_root` as new files, without their modes:
+    a backup keeps them private (0600), but the site, and whatever serves its media, must
+    read them as it reads any file it wrote itself."""
+    media_root.mkdir(parents=True, exist_ok=True)
+    for path in sorted(source.rglob("*")):
+        target = media_root / path.relative_to(source)
+        if path.is_dir():
+            target.mkdir(parents=True, exist_ok=True)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+
+
 class Command(BaseCommand):
     help = (
         "Restore a backup folder made by `manage.py backup` into an empty database, and its "
@@ -124,7 +138,7 @@ class Command(BaseCommand):
         else:
             restore_postgresql(connection, dump, existing_tables)
         if (folder / manifest["media"]).is_dir():
-            shutil.copytree(folder / manifest["media"], media_root, dirs_exist_ok=True)
+            restore_media(folder / manifest["media"], media_root)
 
         counts = row_counts(connection)
         expected = manifest["row_counts"]
