@@ -7,8 +7,9 @@ docs/notes/faults.md.
   (`DJANGO_REDIS_TIMEOUT`).
 - After a failure this process leaves Redis alone for `RETRY_AFTER` seconds rather than
   wait on every request; then the next call tries again.
-- Meanwhile reads miss and writes are skipped. The keys this process could not write or
-  delete are deleted as soon as Redis answers again, so nothing kept from before an
+- Meanwhile reads miss and writes are skipped, but deletions are always tried: they are
+  how a change retires what it made out of date. The keys this process could not write
+  or delete are deleted as soon as Redis answers again, so nothing kept from before an
   outage outlives a change made during it (the page cache's content version, the
   glossary's terms, the Easy Read pairings).
 """
@@ -29,10 +30,12 @@ class FailSoftRedisCache(RedisCache):
         self.down_until = 0.0
         self.unwritten = set()  # keys to delete once Redis answers again
 
-    def attempt(self, call, failed, written=()):
+    def attempt(self, call, failed, written=(), always=False):
         """call()'s answer, or `failed` while Redis is unreachable; the keys `written`
-        then are remembered, to be deleted when Redis is back."""
-        if time.monotonic() >= self.down_until:
+        then are remembered, to be deleted when Redis is back. A deletion is `always`
+        tried, pause or not: it is what retires what a change made out of date, and
+        Redis may be back before this process's pause is over."""
+        if always or time.monotonic() >= self.down_until:
             try:
                 if self.unwritten:
                     self.delete_unwritten()
@@ -84,11 +87,12 @@ class FailSoftRedisCache(RedisCache):
 
     def delete(self, key, version=None):
         write = super().delete
-        return self.attempt(lambda: write(key, version), False, [(key, version)])
+        return self.attempt(lambda: write(key, version), False, [(key, version)], always=True)
 
     def delete_many(self, keys, version=None):
         write = super().delete_many
-        self.attempt(lambda: write(keys, version), None, [(key, version) for key in keys])
+        written = [(key, version) for key in keys]
+        self.attempt(lambda: write(keys, version), None, written, always=True)
 
     def incr(self, key, delta=1, version=None):
         write = super().incr

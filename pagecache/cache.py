@@ -142,7 +142,9 @@ def content_changed():
     global changes_made_here
     changes_made_here += 1
     try:
-        cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        # Deleted, not replaced: the next request makes a new one, and a deletion is
+        # tried even while this process leaves a failed Redis alone (operations/cache.py).
+        cache.delete(VERSION_KEY)
         if (client := redis_client()) is not None:
             client.publish(cache.make_key(CHANGES_CHANNEL), b"changed")
     except Exception:  # the cache is down: nothing can be served from it either

@@ -15,6 +15,7 @@ import socket
 import subprocess
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.core.cache import caches
@@ -25,6 +26,7 @@ from django.urls import reverse
 
 from feedback.models import PageFeedback
 from pagecache import cache as page_cache
+from pagecache.cache import LocalCopies
 from strategy_site.settings import cache_config
 from tests.factories import PressReleaseFactory, PriorityFactory, StrategyFactory
 from tests.test_page_cache import Site
@@ -220,6 +222,38 @@ def test_a_change_made_while_redis_was_unreachable_shows_once_it_is_back(
         assert "shaped the new strategy together" in site.get(home).text
     assert site.served_from_cache(home)[1]  # and kept again
     proxy.close()
+
+
+def test_a_change_saved_by_a_process_still_leaving_redis_alone_shows_at_once(
+    redis_server, content, settings
+):
+    """Redis is back, but the process that saves met it down a moment before and is
+    still in its pause: the change must retire the pages other processes keep again in
+    the restored Redis at once, not when the pause is over (found by bench/faults.py)."""
+    config = cache_config(f"redis://127.0.0.1:{redis_server.port}/0")
+    config["RETRY_AFTER"] = 30  # the editor's pause outlasts the test
+    settings.CACHES, settings.PAGE_CACHE_ENABLED = {"default": config}, True
+    site, detail, item = Site(), content["news"].get_absolute_url(), content["news"]
+    # The editor works in a thread of its own, so it has a cache object of its own
+    # (Django's are per thread), with its own pause, as another process would.
+    editor = ThreadPoolExecutor(max_workers=1)
+
+    def save(title):
+        item.title = title
+        item.save()
+
+    redis_server.kill()
+    editor.submit(save, "Families shape the strategy: edit A").result()  # meets it down
+    redis_server.start()
+    page_cache.client_for.cache_clear()
+    site.get(detail)
+    assert "edit A" in site.served_from_cache(detail)[0].text  # kept in the new Redis
+
+    editor.submit(save, "Families shape the strategy: edit B").result()  # still paused
+    time.sleep(LocalCopies.TRUST_SECONDS + 0.1)  # past the worker's trust in its copies
+
+    assert "edit B" in site.get(detail).text
+    editor.shutdown()
 
 
 def test_with_redis_down_feedback_is_still_accepted(site, content, redis_server):
