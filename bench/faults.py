@@ -46,21 +46,15 @@ from urllib.parse import urlsplit
 from bench import edits, results, run
 
 SCENARIOS = {
-    "redis-killed": (
-        "Redis killed",
-        "redis-server killed (SIGKILL), started again (empty) at the end",
-    ),
-    "redis-frozen": (
-        "Redis frozen",
-        "redis-server stopped (SIGSTOP), continued (SIGCONT) at the end",
-    ),
+    "redis-killed": ("Redis killed", "SIGKILL, then started again (empty)"),
+    "redis-frozen": ("Redis frozen", "SIGSTOP, then SIGCONT"),
     "database-cut": (
         "Database cut",
-        "the proxy to PostgreSQL drops every connection and refuses new ones, "
-        "accepts again at the end",
+        "the proxy drops every connection and refuses new ones, then accepts again",
     ),
 }
-# How many stale responses and 5xx answers are listed one by one (all are counted).
+# How many 5xx answers and failed connections the observers saw are listed one by one
+# (all are counted).
 LISTED = 20
 
 
@@ -427,6 +421,47 @@ def by_second(seconds, origin):
     return [[round(int(second) - origin, 1), *counts] for second, counts in sorted(seconds.items())]
 
 
+def stale_groups(stale, saved, origin):
+    """The stale responses (`stale_responses`) grouped by the edit they should have shown
+    and the one they showed: [{"expected", "saved_s" (when that edit's save returned),
+    "shown", "count", "pages" ({page: count}), "from_s", "to_s" (when the first and the
+    last were asked for)}], seconds since `origin`."""
+    saved_at = {edit["number"]: edit["saved"] for edit in saved}
+    groups = {}
+    for response in stale:
+        key = (response["expected"], response["shown"] or 0)
+        group = groups.setdefault(
+            key,
+            {
+                "expected": response["expected"],
+                "saved_s": since(origin, saved_at[response["expected"]]),
+                "shown": response["shown"],
+                "count": 0,
+                "pages": {},
+                "from_s": since(origin, response["at"]),
+            },
+        )
+        group["count"] += 1
+        group["pages"][response["page"]] = group["pages"].get(response["page"], 0) + 1
+        group["to_s"] = since(origin, response["at"])
+    return [groups[key] for key in sorted(groups)]
+
+
+def rates(seconds, broken_s, mended_s, duration_s):
+    """wrk's answers per second before, during and after the fault: the mean over the
+    whole seconds of `by_second` rows inside each (None when there is none)."""
+
+    def mean(start, end):
+        inside = [row[1] for row in seconds if row[0] >= start and row[0] + 1 <= end]
+        return round(sum(inside) / len(inside), 1) if inside else None
+
+    return {
+        "before": mean(0, broken_s),
+        "during": mean(broken_s, mended_s),
+        "after": mean(mended_s, duration_s),
+    }
+
+
 def since(origin, moment):
     return round(moment - origin, 2)
 
@@ -578,6 +613,7 @@ def run_scenario(config, settings, key, pages):
         failed,
         (load_before, load_after),
         proxy,
+        settings.duration,
     )
 
 
@@ -585,9 +621,12 @@ def wait_until(moment):
     time.sleep(max(0.0, moment - time.time()))
 
 
-def report(key, name, fault, data, moments, seen, health, saved, failed, load_average, proxy):
+def report(
+    key, name, fault, data, moments, seen, health, saved, failed, load_average, proxy, duration
+):
     """One scenario's figures, as the results JSON keeps them."""
     origin, broken, mended = moments["load"], moments["broken"], moments["mended"]
+    seconds = by_second(data["seconds"], origin)
     stale_after = stale_responses(saved, seen, mended)
     stale_during = stale_responses(saved, seen, broken, mended)
     during = statuses_between(seen, broken, mended)
@@ -617,7 +656,8 @@ def report(key, name, fault, data, moments, seen, health, saved, failed, load_av
         "other_non_2xx": data["non_2xx"] - data["server_errors"],
         "socket_errors": sum(data[k] for k in ("connect_errors", "read_errors", "write_errors")),
         "timeouts": data["timeouts"],
-        "by_second": by_second(data["seconds"], origin),
+        "by_second": seconds,
+        "rps_by_phase": rates(seconds, since(origin, broken), since(origin, mended), duration),
         # Answered before the fault, under way during it, asked for after it.
         "longest_wait": {
             phase: {"ms": round(wait[0] * 1000, 1), "page": wait[1], "at_s": since(origin, wait[2])}
@@ -652,18 +692,10 @@ def report(key, name, fault, data, moments, seen, health, saved, failed, load_av
         },
         "stale_after": len(stale_after),
         "stale_during": len(stale_during),
-        # The ones after recovery first: those are the finding.
-        "stale_listed": [
-            {
-                "when": when,
-                "page": stale["page"],
-                "at_s": since(origin, stale["at"]),
-                "shown": stale["shown"],
-                "expected": stale["expected"],
-            }
-            for when, found in (("after", stale_after), ("during", stale_during))
-            for stale in found
-        ][:LISTED],
+        "stale_groups": {
+            "after": stale_groups(stale_after, saved, origin),
+            "during": stale_groups(stale_during, saved, origin),
+        },
         "healthz_before": health_between(health, origin, broken),
         "healthz_during": health_between(health, broken, mended),
         "healthz_after": health_between(health, mended, float("inf")),

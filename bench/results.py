@@ -571,7 +571,7 @@ def faults_section(faults):
                 "fault",
                 "from-to s",
                 "requests",
-                "req/s",
+                "req/s before / during / after",
                 "5xx",
                 "other non-2xx",
                 "socket errors",
@@ -587,7 +587,10 @@ def faults_section(faults):
                     s["fault"],
                     f"{s['broken_s']:.1f}-{s['mended_s']:.1f}",
                     f"{s['requests']:,}",
-                    f"{s['rps']:,.0f}",
+                    " / ".join(
+                        "-" if rate is None else f"{rate:,.0f}"
+                        for rate in s["rps_by_phase"].values()
+                    ),
                     f"{s['server_errors']:,}",
                     f"{s['other_non_2xx']:,}",
                     f"{s['socket_errors']:,}",
@@ -625,13 +628,14 @@ def faults_section(faults):
         "",
         *wrapped(
             "5xx, other non-2xx, socket errors, timeouts and the latencies are wrk's, over "
-            "the whole run. The longest observer wait: the longest single response an "
-            "observer saw under way during the fault (its page, and when it was asked for), "
-            "queueing included, then the longest of those answered before the fault and of "
-            "those asked for after it. Stale: a 200 asked "
-            "for after a save returned that shows an older edit, on a page that shows the "
-            "item; after recovery counts those asked for once the part was back. /healthz "
-            "and public pages during the fault: the answers given during it (the "
+            "the whole run; req/s before, during and after the fault are wrk's answers per "
+            "second over the whole seconds of each. The longest observer wait: the longest "
+            "single response an observer saw under way during the fault (its page, and when "
+            "it was asked for), queueing included, then the longest of those answered "
+            "before the fault and of those asked for after it. Stale: a 200 asked for after "
+            "a save returned that shows an older edit, on a page that shows the item; after "
+            "recovery counts those asked for once the part was back. /healthz and public "
+            "pages during the fault: the answers given during it (the "
             "observers'). How to read them: docs/notes/bench.md."
         ),
         "",
@@ -705,15 +709,15 @@ def scenario_notes(scenario):
         )
     for edit in scenario["edits"]["failed"]:
         notes.append(f"- Edit {edit['number']} not saved at {edit['at_s']:.1f} s: {edit['error']}.")
-    for stale in scenario["stale_listed"]:
-        shown = "the original title" if stale["shown"] is None else f"edit {stale['shown']}"
-        notes.append(
-            f"- Stale ({stale['when']} the fault): {stale['page']} at {stale['at_s']:.1f} s "
-            f"showed {shown}, edit {stale['expected']} had been saved."
-        )
-    stale_count = scenario["stale_after"] + scenario["stale_during"]
-    if stale_count > len(scenario["stale_listed"]):
-        notes.append(f"- ... {stale_count - len(scenario['stale_listed']):,} more stale responses.")
+    for when, groups in scenario["stale_groups"].items():
+        for group in groups:
+            shown = "the original title" if group["shown"] is None else f"edit {group['shown']}"
+            pages = ", ".join(f"{page} {count}" for page, count in group["pages"].items())
+            notes.append(
+                f"- Stale {when} the fault: {group['count']:,} responses asked for from "
+                f"{group['from_s']:.1f} s to {group['to_s']:.1f} s ({pages}) showed {shown}; "
+                f"edit {group['expected']} had been saved at {group['saved_s']:.1f} s."
+            )
     if "proxy" in scenario:
         proxy = scenario["proxy"]
         notes.append(

@@ -259,6 +259,55 @@ def test_wrk_seconds_are_given_from_the_start_of_the_load_in_order():
     ]
 
 
+def test_stale_responses_are_grouped_by_what_they_showed_and_should_have():
+    stale = faults.stale_responses(SAVED, SEEN, since=0)
+
+    groups = faults.stale_groups(stale, SAVED, origin=9.0)
+
+    assert groups == [
+        {
+            "expected": 1,
+            "saved_s": 1.0,
+            "shown": None,
+            "count": 1,
+            "pages": {"home": 1},
+            "from_s": 1.5,
+            "to_s": 1.5,
+        },
+        {
+            "expected": 2,
+            "saved_s": 3.0,
+            "shown": None,
+            "count": 1,
+            "pages": {"home": 1},
+            "from_s": 12.0,
+            "to_s": 12.0,
+        },
+        {
+            "expected": 2,
+            "saved_s": 3.0,
+            "shown": 1,
+            "count": 3,
+            "pages": {"news detail": 3},
+            "from_s": 5.0,
+            "to_s": 11.5,
+        },
+    ]
+
+
+def test_requests_per_second_before_during_and_after_count_whole_seconds_only():
+    seconds = [[-0.4, 50, 0, 0], [0.6, 600, 0, 0], [1.6, 800, 0, 0], [2.6, 20, 0, 0]]
+    seconds += [[3.6, 10, 0, 0], [4.6, 30, 0, 0], [5.6, 900, 0, 0], [6.6, 100, 0, 0]]
+
+    # Before: 0.6-2.6 (the second from 2.6 runs into the fault at 3.0); during: 3.6-5.6;
+    # after: 6.0-7.0 holds no whole second of wrk's (the one from 6.6 ends after the run).
+    assert faults.rates(seconds, broken_s=3.0, mended_s=6.0, duration_s=7.0) == {
+        "before": 700.0,
+        "during": 20.0,
+        "after": None,
+    }
+
+
 # The section of bench/results.md ----------------------------------------------------------
 
 
@@ -279,6 +328,7 @@ def scenario(key, name, **changes):
         "socket_errors": 0,
         "timeouts": 0,
         "by_second": [[9.4, 1500, 0, 0], [10.4, 300, 0, 0]],
+        "rps_by_phase": {"before": 1250.0, "during": 11.4, "after": 1100.0},
         "longest_wait": {
             "before": {"ms": 210.0, "page": "home", "at_s": 3.1},
             "during": {"ms": 1750.4, "page": "sitemap", "at_s": 10.2},
@@ -290,7 +340,7 @@ def scenario(key, name, **changes):
         "edits": {"tried": 15, "saved": 15, "failed": []},
         "stale_after": 0,
         "stale_during": 0,
-        "stale_listed": [],
+        "stale_groups": {"after": [], "during": []},
         "healthz_before": {"200 ok": 30},
         "healthz_during": {"200 degraded": 25},
         "healthz_after": {"200 ok": 30},
@@ -317,9 +367,20 @@ def a_faults_run():
             "failed": [{"number": 6, "at_s": 11.0, "error": "OperationalError: connection failed"}],
         },
         stale_after=1,
-        stale_listed=[
-            {"when": "after", "page": "home", "at_s": 20.3, "shown": 5, "expected": 7},
-        ],
+        stale_groups={
+            "after": [
+                {
+                    "expected": 7,
+                    "saved_s": 21.1,
+                    "shown": 5,
+                    "count": 3,
+                    "pages": {"home": 2, "news list": 1},
+                    "from_s": 21.3,
+                    "to_s": 22.4,
+                }
+            ],
+            "during": [],
+        },
         healthz_during={"503 unavailable": 38},
         proxy={"dropped": 3, "refused": 41},
     )
@@ -355,7 +416,8 @@ def test_the_section_shows_each_scenarios_figures():
     assert "shared with other work during the run" in prose
     assert "Redis killed 5.1-5.8, Database cut 5.1-5.8" in prose
     assert (
-        "| Redis killed | Redis killed, back at the end | 10.0-20.0 | 40,000 | 1,333 | 0 | 0 "
+        "| Redis killed | Redis killed, back at the end | 10.0-20.0 | 40,000 | 1,250 / 11 / 1,100 "
+        "| 0 | 0 "
         "| 0 | 0 | 21.0 | 910.5 | 1800.0 | 1,750 (sitemap, at 10.2 s); before 210, after 300 |"
     ) in markdown
     assert "| Redis killed | 15 of 15 | 0 | 0 | 200 degraded: 25 | 120 of 120 |" in markdown
@@ -372,7 +434,10 @@ def test_the_section_says_what_went_wrong_and_when():
     assert "10.4 s: 800 / 0, 11.4 s: 12 / 0" in notes
     assert "search 500 at 10.6 s, and 9 more" in notes
     assert "Edit 6 not saved at 11.0 s: OperationalError: connection failed." in notes
-    assert "home at 20.3 s showed edit 5, edit 7 had been saved" in " ".join(notes.split())
+    assert (
+        "Stale after the fault: 3 responses asked for from 21.3 s to 22.4 s (home 2, news list "
+        "1) showed edit 5; edit 7 had been saved at 21.1 s."
+    ) in " ".join(notes.split())
     assert "dropped 3 connections and refused 41" in notes
 
 
