@@ -250,6 +250,10 @@ def edit_through_faults(path, every, count, *, wait_for_go=True, out=None):
     out = out or sys.stdout
     item = PressRelease.objects.get(slug=resolve(path).kwargs["slug"])
     original = item.title
+    if wait_for_go:
+        # Stopped early by the run, still put the title back (SIGINT may be ignored in a
+        # process started in the background, so the run sends SIGTERM).
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(f"Stopped by {signum}"))
     print("BENCH_READY", file=out, flush=True)
     if wait_for_go:
         sys.stdin.readline()
@@ -478,7 +482,7 @@ def run_scenario(config, settings, key, pages):
     redis = RedisServer(spare_port(), run.WORK / f"faults_{label}_redis.log")
     proxy = None
     servers = run.Servers()
-    editor = None
+    editor = load = None
     stop = threading.Event()
     threads = []
     seen = {page["name"]: [] for page in pages}
@@ -584,11 +588,22 @@ def run_scenario(config, settings, key, pages):
         output = editor.communicate("stop\n", timeout=120)[0]
     finally:
         stop.set()
+        if load is not None and load.poll() is None:
+            load.terminate()
+            load.wait()
         for thread in threads:
             thread.join()
+        if proxy is not None:
+            proxy.restore()  # so that the editor can put the title back
         if editor is not None and editor.poll() is None:
-            editor.kill()
-            editor.wait()
+            # Stopped early: SIGTERM runs the editor's `finally`, which puts the title
+            # back in the bench database; a kill only if it does not end.
+            editor.terminate()
+            try:
+                editor.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                editor.kill()
+                editor.wait()
         editor_log.close()
         servers.stop()
         if proxy is not None:
