@@ -359,8 +359,8 @@ def poll_health(port, every, stop, answers):
 # What the observations say ---------------------------------------------------------------
 
 
-def stale_responses(saved, seen, since, until=float("inf")):
-    """The responses asked for from `since` until `until` that show an older edit than
+def stale_responses(saved, seen, start, end=float("inf")):
+    """The responses asked for from `start` until `end` that show an older edit than
     the last one saved (returned) before they were asked for.
 
     `seen` is {page name: [(started, finished, status, edit shown)]}. Only 200s count
@@ -373,7 +373,7 @@ def stale_responses(saved, seen, since, until=float("inf")):
         if not any(response[3] is not None for response in responses):
             continue
         for started, _finished, status, shown in responses:
-            if status != 200 or not since <= started < until:
+            if status != 200 or not start <= started < end:
                 continue
             latest = max((number for at, number in saves if at <= started), default=None)
             if latest is not None and (shown is None or shown < latest):

@@ -186,7 +186,7 @@ SEEN = {
 
 
 def test_stale_responses_after_recovery_are_those_asked_for_once_the_part_is_back():
-    after = faults.stale_responses(SAVED, SEEN, since=MENDED)
+    after = faults.stale_responses(SAVED, SEEN, start=MENDED)
 
     assert after == [
         {"page": "news detail", "at": 20.5, "shown": 1, "expected": 2},
@@ -195,8 +195,8 @@ def test_stale_responses_after_recovery_are_those_asked_for_once_the_part_is_bac
 
 
 def test_stale_responses_during_the_fault_and_over_the_whole_run():
-    during = faults.stale_responses(SAVED, SEEN, since=BROKEN, until=MENDED)
-    whole = faults.stale_responses(SAVED, SEEN, since=0)
+    during = faults.stale_responses(SAVED, SEEN, start=BROKEN, end=MENDED)
+    whole = faults.stale_responses(SAVED, SEEN, start=0)
 
     assert [(s["page"], s["at"]) for s in during] == [("news detail", 14.0), ("news detail", 19.5)]
     assert [(s["page"], s["at"]) for s in whole] == [
@@ -212,7 +212,7 @@ def test_an_edit_that_was_not_saved_makes_nothing_stale():
     # Edit 3 failed: pages still showing edit 2 after it are current.
     seen = {"news detail": [(14.5, 14.6, 200, 2), (21.0, 21.1, 200, 2)]}
 
-    assert faults.stale_responses(SAVED, seen, since=0) == []
+    assert faults.stale_responses(SAVED, seen, start=0) == []
 
 
 def test_answers_during_the_fault_are_counted_when_they_were_given():
@@ -260,7 +260,7 @@ def test_wrk_seconds_are_given_from_the_start_of_the_load_in_order():
 
 
 def test_stale_responses_are_grouped_by_what_they_showed_and_should_have():
-    stale = faults.stale_responses(SAVED, SEEN, since=0)
+    stale = faults.stale_responses(SAVED, SEEN, start=0)
 
     groups = faults.stale_groups(stale, SAVED, origin=9.0)
 
