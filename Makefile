@@ -92,9 +92,19 @@ clean: ## Remove the virtualenv and caches (keeps your database)
 
 # The benchmark (bench/run.py, results in bench/results.md). It needs PostgreSQL and
 # Redis on their usual local ports, and installs Debian's wrk and nginx when missing.
-.PHONY: bench
+.PHONY: bench faults
 bench: install ## Benchmark the site under load, write bench/results.md (BENCH_QUICK=1: a short run)
 	@for tool in wrk nginx; do command -v $$tool >/dev/null || { \
 		echo "Installing Debian's $$tool for the benchmark"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$tool >/dev/null; }; done
 	$(BIN)/python -m bench.run
+
+# Faults under load (bench/faults.py): Redis killed, Redis frozen, the database cut off,
+# each for 10 s of a 30 s load. Writes only its own section of bench/results.md. It uses
+# the bench database (built as `make bench` builds it when missing) and PostgreSQL on its
+# usual port, and starts a redis-server of its own on a spare port.
+faults: install ## Measure the site under load while Redis or the database fails (bench/results.md)
+	@for tool in wrk redis-server; do command -v $$tool >/dev/null || { \
+		echo "Installing Debian's $$tool for the faults run"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$tool >/dev/null; }; done
+	$(BIN)/python -m bench.faults $(SCENARIOS)

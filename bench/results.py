@@ -13,7 +13,9 @@ target of 0.6 is "inside the noise band": not a pass. Counts (SQL queries, bytes
 exact and are compared as they are.
 """
 
+import re
 import statistics
+import textwrap
 from pathlib import Path
 
 NOISE = 0.25
@@ -32,6 +34,9 @@ MAX_PAGE_KB = 60
 MAX_P99_MS = 50
 MAX_SEARCH_P50_MS = 30
 MAX_EDITS_P99_MS = 250
+# The faults run (bench/faults.py) writes its own section, before the targets.
+FAULTS_HEADING = "## Faults under load"
+TARGETS_HEADING = "## Targets (issue #10)"
 
 
 def median_of(samples):
@@ -450,8 +455,10 @@ def render(run):
             f"p95 {search['p95_ms']:.1f} ms.",
             "",
         ]
+    if run.get("faults"):
+        parts += faults_section(run["faults"])
     parts += [
-        "## Targets (issue #10)",
+        TARGETS_HEADING,
         "",
         f"A timing has to beat its target by more than {NOISE:.0%} to count as met (rounds",
         "vary by 10-25% here); SQL query counts and bytes are exact.",
@@ -474,6 +481,247 @@ def render(run):
 
 
 def write(path, run):
+    """results.md for `run`; a Faults under load section already there is kept (it is
+    written by its own run, bench/faults.py) unless `run` has one of its own."""
     markdown = render(run)
-    Path(path).write_text(markdown)
+    path = Path(path)
+    if not run.get("faults") and path.exists():
+        kept = section_of(path.read_text(), FAULTS_HEADING)
+        if kept:
+            markdown = with_section(markdown, FAULTS_HEADING, kept)
+    path.write_text(markdown)
     return markdown
+
+
+# Faults under load (bench/faults.py) -------------------------------------------------
+
+
+def section_of(markdown, heading):
+    """The lines of the section under `heading`, up to the next `## ` heading; [] when
+    there is none."""
+    lines = markdown.split("\n")
+    if heading not in lines:
+        return []
+    start = lines.index(heading)
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
+    return lines[start:end]
+
+
+def with_section(markdown, heading, section):
+    """`markdown` with the section under `heading` replaced by `section` (lines), or,
+    when it has none, `section` added before the targets (at the end without them)."""
+    lines = markdown.split("\n")
+    if heading in lines:
+        start = lines.index(heading)
+        end = start + len(section_of(markdown, heading))
+    else:
+        start = end = lines.index(TARGETS_HEADING) if TARGETS_HEADING in lines else len(lines)
+        if start == len(lines) and lines and lines[-1] != "":
+            section = ["", *section]
+    return "\n".join(lines[:start] + section + lines[end:])
+
+
+def write_faults(path, faults):
+    """Put the Faults under load section into results.md, replacing only that section
+    (`make bench` writes the rest); a file of its own when there is none yet."""
+    path = Path(path)
+    section = faults_section(faults)
+    markdown = path.read_text() if path.exists() else "# Benchmark results\n"
+    path.write_text(with_section(markdown, FAULTS_HEADING, section))
+    return "\n".join(section)
+
+
+def faults_section(faults):
+    """The "Faults under load" part of results.md: one row per scenario in each table,
+    then, per scenario, the 5xx and stale responses one by one."""
+    settings = faults["settings"]
+    scenarios = faults["scenarios"]
+    at, length = settings["fault_at_s"], settings["fault_for_s"]
+    loads = ", ".join(
+        f"{s['name']} {s['load_average'][0]:g}-{s['load_average'][1]:g}" for s in scenarios
+    )
+    lines = [
+        FAULTS_HEADING,
+        "",
+        *wrapped(
+            f"Run from {faults['started']} to {faults['finished']} (UTC) by "
+            "`python -m bench.faults` (`make faults`), apart from the sections above; written "
+            "by bench/faults.py: do not edit by hand. The machine "
+            f"({faults['machine'].get('cores (nproc)', '?')} cores) was shared with other "
+            "work during the run (load average over a minute at the start and the end of "
+            f"each scenario: {loads}), so the timings move with it."
+        ),
+        "",
+        *wrapped(
+            f"Each scenario: the site under gunicorn ({settings['gunicorn']}, production "
+            f"settings) on the bench database ({settings['dataset']}), its cache in a "
+            f"redis-server of the run's own; wrk {settings['wrk']}; the fault from {at:g} s "
+            f"to {at + length:g} s; an editor saving the news detail page's item "
+            f"(`{settings['edited']}`) every {settings['edit_every_s']:g} s through the ORM; "
+            "one observer per page asking for it again and again, and one asking `/healthz` "
+            f"every {settings['healthz_every_s']:g} s. Redis timeout "
+            f"{settings['redis_timeout_s']:g} s, then left alone for "
+            f"{settings['redis_retry_after_s']:g} s; database connections kept "
+            f"{settings['conn_max_age_s']} s."
+        ),
+        "",
+        table(
+            [
+                "scenario",
+                "fault",
+                "from-to s",
+                "requests",
+                "req/s before / during / after",
+                "5xx",
+                "other non-2xx",
+                "socket errors",
+                "timeouts",
+                "p50 ms",
+                "p99 ms",
+                "max ms",
+                "longest observer wait ms: during the fault; before, after",
+            ],
+            [
+                (
+                    s["name"],
+                    s["fault"],
+                    f"{s['broken_s']:.1f}-{s['mended_s']:.1f}",
+                    f"{s['requests']:,}",
+                    " / ".join(
+                        "-" if rate is None else f"{rate:,.0f}"
+                        for rate in s["rps_by_phase"].values()
+                    ),
+                    f"{s['server_errors']:,}",
+                    f"{s['other_non_2xx']:,}",
+                    f"{s['socket_errors']:,}",
+                    f"{s['timeouts']:,}",
+                    ms(s["p50_ms"]),
+                    ms(s["p99_ms"]),
+                    ms(s["max_ms"]),
+                    longest(s["longest_wait"]),
+                )
+                for s in scenarios
+            ],
+        ),
+        "",
+        table(
+            [
+                "scenario",
+                "edits saved",
+                "stale after recovery",
+                "stale during the fault",
+                "/healthz during the fault",
+                "public pages 200 during the fault",
+            ],
+            [
+                (
+                    s["name"],
+                    saved_edits(s["edits"]),
+                    f"{s['stale_after']:,}",
+                    f"{s['stale_during']:,}",
+                    answers(s["healthz_during"]),
+                    f"{s['during']['200']:,} of {s['during']['answers']:,}",
+                )
+                for s in scenarios
+            ],
+        ),
+        "",
+        *wrapped(
+            "5xx, other non-2xx, socket errors, timeouts and the latencies are wrk's, over "
+            "the whole run; req/s before, during and after the fault are wrk's answers per "
+            "second over the whole seconds of each. The longest observer wait: the longest "
+            "single response an observer saw under way during the fault (its page, and when "
+            "it was asked for), queueing included, then the longest of those answered "
+            "before the fault and of those asked for after it. Stale: a 200 asked for after "
+            "a save returned that shows an older edit, on a page that shows the item; after "
+            "recovery counts those asked for once the part was back. /healthz and public "
+            "pages during the fault: the answers given during it (the "
+            "observers'). How to read them: docs/notes/bench.md."
+        ),
+        "",
+    ]
+    for s in scenarios:
+        notes = scenario_notes(s)
+        if notes:
+            lines += [f"**{s['name']}.**", ""]
+            for note in notes:
+                lines += wrapped(note, indent="  ")
+            lines.append("")
+    return "\n".join(lines).split("\n")  # the tables' rows as lines of their own
+
+
+def wrapped(text, indent=""):
+    """`text` in lines of at most 88 characters, never breaking inside a `code span`."""
+    kept = re.sub(r"`[^`]*`", lambda code: code.group(0).replace(" ", "\0"), text)
+    lines = textwrap.wrap(kept, width=88, subsequent_indent=indent, break_on_hyphens=False)
+    return [line.replace("\0", " ") for line in lines]
+
+
+def longest(waits):
+    """The longest observer wait under way during the fault, where and when it was asked
+    for, then the longest before and after it for comparison."""
+
+    def at_most(wait):
+        return "-" if not wait else f"{wait['ms']:,.0f}"
+
+    during = waits.get("during")
+    where = f" ({during['page']}, at {during['at_s']:.1f} s)" if during else ""
+    return (
+        f"{at_most(during)}{where}; before {at_most(waits.get('before'))}, "
+        f"after {at_most(waits.get('after'))}"
+    )
+
+
+def saved_edits(edits):
+    text = f"{edits['saved']} of {edits['tried']}"
+    if edits["failed"]:
+        text += " (failed at " + ", ".join(f"{e['at_s']:.1f}" for e in edits["failed"]) + " s)"
+    return text
+
+
+def answers(counts):
+    return ", ".join(f"{answer}: {count}" for answer, count in counts.items()) or "none answered"
+
+
+def scenario_notes(scenario):
+    """Lines saying exactly what went wrong and when: wrk's 5xx and other non-2xx by
+    second, the observers' 5xx and failed connections, the failed saves, the stale
+    responses."""
+    notes = []
+    seconds = [row for row in scenario["by_second"] if row[2] or row[3]]
+    if seconds:
+        notes.append(
+            "- wrk's 5xx / other non-2xx by second of the run: "
+            + ", ".join(f"{at:.1f} s: {fives} / {others}" for at, _n, fives, others in seconds)
+            + "."
+        )
+    errors = scenario["observed_errors"]
+    if errors["count"]:
+        listed = ", ".join(
+            f"{e['page']} {e['status'] or 'no answer'} at {e['at_s']:.1f} s"
+            for e in errors["listed"]
+        )
+        more = errors["count"] - len(errors["listed"])
+        notes.append(
+            f"- The observers' 5xx and failed connections ({errors['count']:,}): {listed}"
+            + (f", and {more:,} more" if more > 0 else "")
+            + "."
+        )
+    for edit in scenario["edits"]["failed"]:
+        notes.append(f"- Edit {edit['number']} not saved at {edit['at_s']:.1f} s: {edit['error']}.")
+    for when, groups in scenario["stale_groups"].items():
+        for group in groups:
+            shown = "the original title" if group["shown"] is None else f"edit {group['shown']}"
+            pages = ", ".join(f"{page} {count}" for page, count in group["pages"].items())
+            notes.append(
+                f"- Stale {when} the fault: {group['count']:,} responses asked for from "
+                f"{group['from_s']:.1f} s to {group['to_s']:.1f} s ({pages}) showed {shown}; "
+                f"edit {group['expected']} had been saved at {group['saved_s']:.1f} s."
+            )
+    if "proxy" in scenario:
+        proxy = scenario["proxy"]
+        notes.append(
+            f"- The proxy dropped {proxy['dropped']} connections and refused "
+            f"{proxy['refused']:,} during the cut."
+        )
+    return notes

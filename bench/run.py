@@ -673,20 +673,10 @@ def versions(config):
 # The run -------------------------------------------------------------------------
 
 
-def main():
-    # Stopped by a signal (a CI time limit, say), still stop every server this run started.
-    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(f"Stopped by signal {signum}"))
-    config = Settings()
-    started = datetime.now(UTC)
-    for tool in ("wrk", "nginx"):
-        if not shutil.which(tool):
-            sys.exit(f"{tool} is missing: `make bench` installs it (apt-get install {tool}).")
-    WORK.mkdir(parents=True, exist_ok=True)
-    ports = config.ports()
-    env_on = site_environment(config)
-    env_off = site_environment(config, cache_on=False)
-
-    print("Preparing the database and the dataset...", flush=True)
+def prepare(config, env_on, env_off):
+    """The bench database created if missing, migrated and filled with the dataset, the
+    static files collected, and the probe's pages (with their query counts, page cache
+    off): (dataset counts, probe)."""
     create_database(config.database_url)
     manage(env_on, "migrate", "--noinput", "-v0")
     dataset_output = manage(
@@ -703,11 +693,34 @@ def main():
     probe = bench_json(
         manage(env_off, "shell", "-c", "from bench.probe import main; main()", capture=True)
     )
+    return dataset, probe
+
+
+def gunicorn_config_file():
+    """deploy/gunicorn.conf.py, as production runs the site; None when it is not there."""
+    path = ROOT / "deploy" / "gunicorn.conf.py"
+    return path if path.exists() else None
+
+
+def main():
+    # Stopped by a signal (a CI time limit, say), still stop every server this run started.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(f"Stopped by signal {signum}"))
+    config = Settings()
+    started = datetime.now(UTC)
+    for tool in ("wrk", "nginx"):
+        if not shutil.which(tool):
+            sys.exit(f"{tool} is missing: `make bench` installs it (apt-get install {tool}).")
+    WORK.mkdir(parents=True, exist_ok=True)
+    ports = config.ports()
+    env_on = site_environment(config)
+    env_off = site_environment(config, cache_on=False)
+
+    print("Preparing the database and the dataset...", flush=True)
+    dataset, probe = prepare(config, env_on, env_off)
     pages = probe["pages"]
     flush_redis(config.redis_url)
 
-    gunicorn_config = ROOT / "deploy" / "gunicorn.conf.py"
-    gunicorn_config = gunicorn_config if gunicorn_config.exists() else None
+    gunicorn_config = gunicorn_config_file()
     servers = Servers()
     try:
         print("Starting gunicorn and nginx...", flush=True)
