@@ -403,17 +403,27 @@ def test_a_changed_term_shows_on_the_next_page(client, ehcp):
     assert glossary_links(Page.of(client.get(url))) == []
 
 
-def test_marking_happens_inside_the_block_tag_only(ehcp):
+def test_marking_happens_inside_the_block_tag_only(ehcp, rf):
     template = Template(
         "{% load glossary_tags %}<p>EHCP</p>{% glossary_terms %}<p>EHCP {{ word }}</p>"
         "{% endglossary_terms %}"
     )
 
-    rendered = template.render(Context({"word": "<b>EHCP</b>"}))
+    rendered = template.render(Context({"word": "<b>EHCP</b>", "request": rf.get("/")}))
 
     assert rendered.startswith("<p>EHCP</p><p><a ")
     assert "&lt;b&gt;EHCP&lt;/b&gt;" in rendered  # the context is still escaped
     assert rendered.count("<a ") == 1
+
+
+def test_a_page_rendered_without_a_request_is_left_unmarked(ehcp):
+    # Django renders the 500 page with an empty context; it must not need the
+    # database, so the tag leaves it as written.
+    template = Template(
+        "{% load glossary_tags %}{% glossary_terms %}<p>EHCP</p>{% endglossary_terms %}"
+    )
+
+    assert template.render(Context({})) == "<p>EHCP</p>"
 
 
 # Editing terms ---------------------------------------------------------------------------
