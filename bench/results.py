@@ -34,6 +34,9 @@ MAX_PAGE_KB = 60
 MAX_P99_MS = 50
 MAX_SEARCH_P50_MS = 30
 MAX_EDITS_P99_MS = 250
+# Addresses nginx passes to the site; a load balancer checks /healthz (issue #20).
+PASSED_THROUGH = ("/healthz", "/admin/login/")
+MAX_PASSED_P99_MS = 100
 # The faults run (bench/faults.py) writes its own section, before the targets.
 FAULTS_HEADING = "## Faults under load"
 TARGETS_HEADING = "## Targets (issue #10)"
@@ -220,6 +223,7 @@ def targets(run):
         )
     )
     rows += edits_targets(run.get("edits"))
+    rows += passed_through_targets(run.get("passed_through"))
     fonts = [p["name"] for p in html_pages if p["weight"].get("fonts")]
     rows.append(
         (
@@ -255,6 +259,51 @@ def edits_targets(edits):
             f"{stale['stale responses']:,} stale responses over {stale['edits']} edits",
             "met" if stale["stale responses"] == 0 and stale["edits"] else "not met",
         ),
+    ]
+
+
+def passed_through_targets(passed):
+    """/healthz through nginx: no errors and p99 under MAX_PASSED_P99_MS."""
+    health = (passed or {}).get("/healthz")
+    if not health:
+        return []
+    return [
+        (
+            f"/healthz through nginx at c={health.get('connections', '?')}: "
+            f"p99 < {MAX_PASSED_P99_MS} ms, no errors",
+            f"p99 {ms(health['p99_ms'])} ms, {health['errors']:,} errors "
+            f"in {health['requests']:,} requests",
+            worst(
+                [
+                    at_most(health["p99_ms"], MAX_PASSED_P99_MS),
+                    "met" if health["errors"] == 0 else "not met",
+                ]
+            ),
+        )
+    ]
+
+
+def passed_through_section(passed):
+    rows = [
+        (
+            f"`{path}`",
+            f"{figures['requests']:,}",
+            f"{figures['rps']:,.0f}",
+            ms(figures["p50_ms"]),
+            ms(figures["p99_ms"]),
+            f"{figures['errors']:,}",
+        )
+        for path, figures in passed.items()
+    ]
+    return [
+        "## Passed through nginx",
+        "",
+        "Addresses nginx never answers from its cache (deploy/nginx.conf, mirrored in",
+        "bench/nginx.conf), asked for through nginx with the page cache on, one after the",
+        "other: wrk at the connections in Settings.",
+        "",
+        table(["address", "requests", "req/s", "p50 ms", "p99 ms", "errors"], rows),
+        "",
     ]
 
 
@@ -445,6 +494,8 @@ def render(run):
     ]
     if run.get("edits"):
         parts += edits_section(run["edits"])
+    if run.get("passed_through"):
+        parts += passed_through_section(run["passed_through"])
     search = run.get("search")
     if search:
         parts += [

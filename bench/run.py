@@ -26,6 +26,7 @@ BENCH_EDIT_CONNECTIONS (64), BENCH_EDIT_DURATION (30 s, 10 s quick) and
 BENCH_EDIT_EVERY (2 s).
 """
 
+import copy
 import gzip
 import html
 import http.client
@@ -104,6 +105,10 @@ class Settings:
         self.edit_connections = setting("BENCH_EDIT_CONNECTIONS", 64)
         self.edit_duration = setting("BENCH_EDIT_DURATION", 10 if QUICK else 30)
         self.edit_every = setting("BENCH_EDIT_EVERY", 2.0)
+        # Addresses nginx passes straight to the site (never from its cache), as a load
+        # balancer's health check or an editor signing in meets them.
+        self.passed_connections = setting("BENCH_PASSED_CONNECTIONS", 8)
+        self.passed_duration = setting("BENCH_PASSED_DURATION", 5 if QUICK else 10)
         database = "strategy_site_bench_quick" if QUICK else "strategy_site_bench"
         self.database_url = setting(
             "BENCH_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{database}"
@@ -128,6 +133,8 @@ class Settings:
             "search requests": self.search_requests,
             "edits under load": f"wrk -t{self.threads} -c{self.edit_connections} "
             f"-d{self.edit_duration}s across the pages, an edit saved every {self.edit_every:g}s",
+            "passed through nginx": f"wrk -t{self.threads} -c{self.passed_connections} "
+            f"-d{self.passed_duration}s on each of {', '.join(results.PASSED_THROUGH)}",
         }
 
 
@@ -298,6 +305,17 @@ def wrk(config, port, path):
         "errors": errors,
         "requests": data["requests"],
     }
+
+
+def passed_through(config, port):
+    """{path: wrk's figures} for the addresses nginx passes to the site, through nginx."""
+    load = copy.copy(config)
+    load.connections, load.duration = config.passed_connections, config.passed_duration
+    found = {}
+    for path in results.PASSED_THROUGH:
+        found[path] = {**wrk(load, port, path), "connections": load.connections}
+        settle(port, "/healthz")
+    return found
 
 
 def targets(pages, ports):
@@ -770,6 +788,8 @@ def main():
         except (RuntimeError, OSError, subprocess.SubprocessError) as error:
             print(f"  edits under load not measured: {error}", flush=True)
             edit_run = None
+        print("Addresses nginx passes through...", flush=True)
+        passed = passed_through(config, ports["proxy"])
         print("Weighing pages and timing searches...", flush=True)
         for page in pages:
             page["weight"] = page_weight(ports["proxy"], page)
@@ -800,6 +820,7 @@ def main():
         "runs": runs,
         "search": search,
         "edits": edit_run,
+        "passed_through": passed,
     }
     (WORK / "results.json").write_text(json.dumps(run, indent=2))
     markdown = results.write(config.results_path, run)

@@ -239,6 +239,32 @@ def test_results_writer_writes_the_tables_and_the_targets(tmp_path):
     assert proxy == "met"  # 0.9x static
 
 
+def passed(p99_ms, errors=0):
+    return {"requests": 4000, "rps": 400.0, "p50_ms": 20.0, "p99_ms": p99_ms,
+            "errors": errors, "connections": 8}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("healthz", "verdict"),
+    [
+        (passed(70.0), "met"),
+        (passed(90.0), "not met (inside the noise band)"),
+        (passed(70.0, errors=3), "not met"),
+        (passed(4000.0), "not met"),
+    ],
+)
+def test_health_checks_through_nginx_are_held_to_a_p99_under_100_ms(tmp_path, healthz, verdict):
+    run = {**sample_run(), "passed_through": {"/healthz": healthz, "/admin/login/": passed(80.0)}}
+
+    markdown = results.write(tmp_path / "results.md", run)
+
+    assert "## Passed through nginx" in markdown
+    assert "| `/healthz` | 4,000 | 400 | 20.0 | " in markdown
+    assert "| `/admin/login/` | 4,000 | 400 | 20.0 | 80.0 | 0 |" in markdown
+    verdicts = {target: verdict for target, _measured, verdict in results.targets(run)}
+    assert verdicts["/healthz through nginx at c=8: p99 < 100 ms, no errors"] == verdict
+
+
 @pytest.mark.parametrize(
     ("value", "verdict"),
     [(0.76, "met"), (0.6, "not met (inside the noise band)"), (0.59, "not met")],
