@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from publishing.admin import ContentAdmin
 
-from .models import AccessibilityStatement, Signpost, SiteSettings
+from .models import AccessibilityStatement, SiteSettings
 
 
 class SingletonAdmin(ContentAdmin):
@@ -30,8 +30,9 @@ class SiteSettingsAdmin(SingletonAdmin):
                 ],
                 "description": "Shown on the “Ask for another format” page and in the "
                 "accessibility statement. Leave a field empty rather than guess: when no "
-                "email, phone or address is set, the site says the details have not been "
-                "published yet.",
+                "email, phone or address is set, those pages give the council's own main "
+                "help contact (Help contacts) instead, or say that the details have not "
+                "been published yet.",
             },
         ),
     ]
@@ -47,12 +48,3 @@ class AccessibilityStatementAdmin(SingletonAdmin):
         ("Enforcement procedure", {"fields": ["enforcement_procedure"]}),
         ("Preparation and review", {"fields": ["preparation", "last_reviewed_on"]}),
     ]
-
-
-@admin.register(Signpost)
-class SignpostAdmin(ContentAdmin):
-    list_display = ["title", "order", "active", "updated_at"]
-    list_editable = ["order", "active"]
-    list_filter = ["active", "priorities"]
-    search_fields = ["title", "description"]
-    fields = ["title", "description", "url", "order", "active", "priorities"]

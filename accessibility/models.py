@@ -1,11 +1,10 @@
-"""What makes the site usable by every family: how to ask for another format, the
-accessibility statement the regulations require, and where to find help now."""
+"""What makes the site usable by every family: how to ask for another format and the
+accessibility statement the regulations require. (Where to find help now is the
+helpcontacts app's.)"""
 
 from django.db import models
 from django.urls import reverse
 from markdownx.models import MarkdownxField
-
-from priorities.models import Priority
 
 SINGLETON_PK = 1
 
@@ -33,7 +32,8 @@ class SiteSettings(Singleton):
         "email address",
         blank=True,
         help_text="Where families write to ask for Easy Read, large print, audio or BSL. "
-        "Leave empty until the council has published one: the site then says so.",
+        "Leave the email, phone and address empty to give the council's main help "
+        "contact instead (Help contacts, “the council's own main contact”).",
     )
     formats_phone = models.CharField(
         "phone number",
@@ -110,7 +110,7 @@ class AccessibilityStatement(Singleton):
         "reporting accessibility problems",
         blank=True,
         help_text="How to tell us about a problem. The contact for other formats is shown "
-        "after this text when it is set.",
+        "after this text when it is set, otherwise the council's main help contact.",
     )
     enforcement_procedure = MarkdownxField(
         blank=True,
@@ -144,56 +144,3 @@ class AccessibilityStatement(Singleton):
 
     def get_absolute_url(self):
         return reverse("accessibility:statement")
-
-
-class SignpostQuerySet(models.QuerySet):
-    def active(self):
-        return self.filter(active=True)
-
-    def for_priority(self, priority):
-        """Active signposts for this priority's page: those linked to it, and those
-        linked to no priority at all (shown on every priority page)."""
-        return (
-            self.active()
-            .filter(models.Q(priorities__isnull=True) | models.Q(priorities=priority))
-            .distinct()
-        )
-
-
-class Signpost(models.Model):
-    """Somewhere a family can turn for help now, shown in the “Need help now?” box."""
-
-    title = models.CharField(
-        max_length=120,
-        help_text="The organisation or service, e.g. “Wiltshire Parent Carer Council”.",
-    )
-    description = models.TextField(
-        max_length=400,
-        help_text="One or two plain sentences: who they are and how they can help.",
-    )
-    url = models.URLField(
-        "web address",
-        blank=True,
-        help_text="Their website, if you have checked it. Leave empty rather than guess.",
-    )
-    order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers are shown first.")
-    active = models.BooleanField(
-        "shown on the site", default=True, help_text="Untick to hide it without deleting it."
-    )
-    priorities = models.ManyToManyField(
-        Priority,
-        blank=True,
-        related_name="signposts",
-        help_text="Show it only on these priorities' pages. Tick none to show it on every "
-        "priority page.",
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects = SignpostQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["order", "title"]
-
-    def __str__(self):
-        return self.title

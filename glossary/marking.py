@@ -11,12 +11,13 @@ cache read and no database query.
 
 The HTML is the site's own template output, so it is read in a few big steps rather
 than tag by tag: one search finds the next stretch that is left alone (a link, an
-abbreviation, a heading, code, a form control, a script, a comment, anything hidden,
-a list of other pages) and its end; the pattern searches the HTML in between, and a
-match inside a tag's attributes is passed over. The pattern matches the words as the
-HTML writes them ("children&#x27;s", a line break between words) and never a raw
-"<", so the linked words are the page's own, already escaped, text; the term's text,
-whatever an editor typed, goes only into escaped attributes.
+abbreviation, a heading, code, a form control, navigation, a script, a comment,
+anything hidden, a list of other pages, anything marked `data-glossary="off"`) and its
+end; the pattern searches the HTML in between, and a match inside a tag's attributes is
+passed over. The pattern matches the words as the HTML writes them ("children&#x27;s",
+a line break between words) and never a raw "<", so the linked words are the page's
+own, already escaped, text; the term's text, whatever an editor typed, goes only into
+escaped attributes.
 """
 
 import html
@@ -42,12 +43,14 @@ MARKED_PAGES_KEPT = 256
 TERMS_CACHE_SECONDS = 60 * 60
 
 # Text inside these is never marked: a link must not sit inside a link, a heading,
-# a button or a label; code is literal; <bdi> holds what a visitor typed (the search
-# words); the rest is not read as page text.
+# a button or a label; navigation, a page's header and footer are the site's own
+# signposts, where a link to a definition would be mistaken for one; code is literal;
+# <bdi> holds what a visitor typed (the search words); the rest is not read as page text.
 UNMARKED_ELEMENTS = {
     "a", "abbr", "h1", "h2", "h3", "h4", "h5", "h6", "code", "pre", "kbd", "samp",
     "button", "label", "select", "option", "textarea", "summary", "legend", "title",
     "script", "style", "svg", "math", "dfn", "template", "iframe", "object", "bdi",
+    "nav", "header", "footer",
 }  # fmt: skip
 VOID_ELEMENTS = {
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
@@ -56,11 +59,14 @@ VOID_ELEMENTS = {
 
 RAW_TEXT_ELEMENTS = {"script", "style", "textarea", "title"}  # their text is not HTML
 # Elements whose text is left alone by their attributes: what a reader cannot see (a
-# link there would take the keyboard somewhere invisible), and lists of other pages
+# link there would take the keyboard somewhere invisible), lists of other pages
 # (news, decisions, search results), whose excerpts are explained on the pages they
-# link to, and where extra links would be mixed up with the list's own.
+# link to, and where extra links would be mixed up with the list's own, and anything a
+# template marks `data-glossary="off"`: help boxes, where an organisation's name must
+# lead to the organisation, never to a definition.
 LEFT_ALONE_ATTRIBUTES = (
     r"\bhidden\b|visually-hidden|aria-hidden|app-print-only|app-summary-list|app-chart"
+    r"|data-glossary=[\"']?off\b"
 )
 
 # Where a stretch of HTML that is never marked begins: a comment, an element above, or

@@ -9,7 +9,7 @@ only; the parts of an item (quotes, points, milestones) go with it.
 
 It lives here, in the project, because it names every app's models, and the shared
 `publishing` app that applies it (`publishing.roles.apply_roles`) may know none of
-them. The migrations strategy_site 0004 and 0005 apply it. Changed it? Add a migration that
+them. The migrations strategy_site 0004 to 0006 apply it. Changed it? Add a migration that
 applies it again (`operations = [grant(EDITORIAL_ROLES, undo=False)]`), depending on
 the migrations that make the models it names.
 """
@@ -34,7 +34,7 @@ EDITORIAL_ROLES = {
     "glossary.glossaryterm":               ("add change view",        "add change delete view"),
     "accessibility.sitesettings":          ("view",                   "add change view"),
     "accessibility.accessibilitystatement": ("view",                  "add change view"),
-    "accessibility.signpost":              ("view",                   "add change delete view"),
+    "helpcontacts.helpcontact":            ("view",                   "add change delete view"),
     "feedback.pagefeedback":               ("view",                   "view"),
     "publishing.previewlink":              ("",                       "add change view"),
     "publishing.changenote":               ("",                       "add change view"),

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "priorities",
     "news",
     "accessibility",
+    "helpcontacts",
     "glossary",
     "easyread",
     "feedback",

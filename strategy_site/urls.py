@@ -27,6 +27,7 @@ urlpatterns = [
     path("feed/atom/", UpdatesFeed.atom(), name="feed-atom"),
     path("search/", search_view, name="search"),
     path("accessibility/", include("accessibility.urls")),
+    path("get-help/", include("helpcontacts.urls")),
     path("glossary/", include("glossary.urls")),
     path("feedback/", include("feedback.urls")),
     # Easy Read pages sit beside the pages they pair with (e.g. /priorities/<slug>/easy-read/).

@@ -246,3 +246,19 @@ class GlossaryTermFactory(factory.django.DjangoModelFactory):
     term = factory.Sequence(lambda n: f"Glossary term number {n}")
     slug = factory.Sequence(lambda n: f"glossary-term-{n}")
     short_definition = "A plain-English explanation of the term."
+
+
+# Help contacts (helpcontacts app) -------------------------------------------------------
+
+
+class HelpContactFactory(factory.django.DjangoModelFactory):
+    """Reachable by phone unless a test says otherwise; `priorities=[...]` links it."""
+
+    class Meta:
+        model = "helpcontacts.HelpContact"
+        skip_postgeneration_save = True
+
+    organisation = factory.Sequence(lambda n: f"Helpful service {n}")
+    helps_with = "They listen and help families find support."
+    phone = factory.Sequence(lambda n: f"01632 960{n % 1000:03d}")
+    priorities = factory.PostGeneration(link_priorities)

@@ -32,6 +32,7 @@ PAGE_TYPES = [
     "search",
     "accessibility-statement",
     "alternative-formats",
+    "get-help",
     "progress",
     "progress-chart",
     "deliverable",
@@ -65,6 +66,7 @@ def url_of(page_type):
         "search": lambda: reverse("search") + "?q=strategy",
         "accessibility-statement": lambda: reverse("accessibility:statement"),
         "alternative-formats": lambda: reverse("accessibility:formats"),
+        "get-help": lambda: reverse("helpcontacts:index"),
         "progress": lambda: reverse("progress:index"),  # the real content: no deliverables
         "progress-chart": lambda: progress_data() and reverse("progress:index"),
         "deliverable": lambda: progress_data().get_absolute_url(),

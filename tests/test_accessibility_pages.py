@@ -1,35 +1,16 @@
-"""Families who need the site another way: another format, the accessibility
-statement, and where to find help now."""
+"""Families who need the site another way: another format and the accessibility
+statement. (Where to find help now: tests/test_help_contacts.py.)"""
 
 from datetime import date
 
-import factory
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accessibility.models import AccessibilityStatement, Signpost, SiteSettings
-from priorities.models import Priority
-from tests.factories import PriorityFactory
+from accessibility.models import AccessibilityStatement, SiteSettings
 from tests.html_page import Page
 from tests.test_admin import admin_url, assert_saved, form_as_sent
 from tests.test_pages import mistyped_url, public_urls
 from tests.test_sharing import assert_sections_linkable
-
-
-class SignpostFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Signpost
-        skip_postgeneration_save = True
-
-    title = factory.Sequence(lambda n: f"Helpful service {n}")
-    description = "They listen and help families find support."
-
-    @factory.post_generation
-    def priorities(obj, create, extracted, **kwargs):
-        if create and extracted:
-            obj.priorities.set(extracted)
 
 
 def accessibility_urls():
@@ -139,6 +120,7 @@ def test_the_contact_details_appear_once_set(client, contact, url):
 
     assert "mailto:formats@example.org" in page.hrefs
     assert "01234 000000" in page.text
+    assert "tel:01234000000" in page.hrefs
     assert "Example House" in page.text and "Example Street" in page.text
     assert "Relay UK" in page.text
     assert "We will reply within a test number of working days." in page.text
@@ -159,74 +141,15 @@ def test_every_page_links_to_the_statement_and_other_formats_from_the_footer(cli
         assert client.get(link).status_code == 200
 
 
-# Need help now? -----------------------------------------------------------------------
-
-
-def need_help_box(page):
-    [box] = [e for e in page.find_all("aside") if e.attrs.get("aria-label") == "Need help now?"]
-    return box
-
-
-def test_every_priority_page_shows_the_help_box_with_the_fixture_signposts(client, real_content):
-    for priority in Priority.objects.all():
-        page = get_page(client, priority.get_absolute_url())
-        box = need_help_box(page)
-        assert "Need help now?" in box.text
-        assert "Wiltshire Parent Carer Council" in box.text
-        assert "Wiltshire Council's Local Offer" in box.text
-        assert reverse("accessibility:formats") in {
-            e.attrs.get("href") for e in page.inside(box) if e.tag == "a"
-        }
-
-
-def test_a_signpost_for_one_priority_shows_only_on_its_page(client, db):
-    first, second = PriorityFactory.create_batch(2)
-    SignpostFactory(title="Only for the first", priorities=[first])
-    SignpostFactory(title="For everyone", url="https://example.org/help")
-    SignpostFactory(title="Hidden away", active=False)
-
-    first_box = need_help_box(get_page(client, first.get_absolute_url()))
-    second_box = need_help_box(get_page(client, second.get_absolute_url()))
-
-    assert "Only for the first" in first_box.text
-    assert "Only for the first" not in second_box.text
-    assert "For everyone" in first_box.text and "For everyone" in second_box.text
-    assert "Hidden away" not in first_box.text
-
-
-def test_no_box_when_there_are_no_signposts(client, db):
-    priority = PriorityFactory()
-
-    page = get_page(client, priority.get_absolute_url())
-
-    assert not page.find_all("aside")
-
-
-@pytest.mark.parametrize("count", [1, 30])
-def test_the_help_box_costs_one_query_however_many_signposts(client, db, count):
-    priorities = PriorityFactory.create_batch(3)
-    SignpostFactory.create_batch(count, priorities=priorities)
-    SignpostFactory.create_batch(count)
-    url = priorities[0].get_absolute_url()
-    client.get(url)  # settle anything cached per process
-
-    with CaptureQueriesContext(connection) as baseline:
-        client.get(url)
-    Signpost.objects.all().delete()
-    with CaptureQueriesContext(connection) as without:
-        client.get(url)
-
-    assert len(baseline) == len(without)
-
-
 @pytest.mark.parametrize("url", accessibility_urls(), ids=["statement", "formats"])
-def test_the_accessibility_pages_cost_two_queries(
+def test_the_accessibility_pages_cost_three_queries(
     client, real_content, django_assert_max_num_queries, url
 ):
-    # The statement asks whether it has an Easy Read version: one query on a cold
-    # cache for every page's answer at once (easyread/pairings.py), none once warm.
+    # The statement, the contact for other formats and the council's help contact. The
+    # statement asks whether it has an Easy Read version: one query on a cold cache for
+    # every page's answer at once (easyread/pairings.py), none once warm.
     client.get(url)
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(3):
         assert client.get(url).status_code == 200
 
 
@@ -287,38 +210,3 @@ def test_staff_can_change_the_statement_review_date(staff_client, real_content):
     assert_saved(staff_client.post(url, data))
 
     assert AccessibilityStatement.load().last_reviewed_on == date(2030, 1, 2)
-
-
-def test_staff_can_add_a_signpost_for_one_priority(staff_client, db):
-    first, second = PriorityFactory.create_batch(2)
-
-    response = staff_client.post(
-        admin_url(Signpost, "add"),
-        {
-            "title": "A new service",
-            "description": "Plain words.",
-            "url": "",
-            "order": "3",
-            "active": "on",
-            "priorities": [str(first.pk)],
-        },
-    )
-
-    assert_saved(response)
-    assert list(Signpost.objects.get().priorities.all()) == [first]
-    assert "A new service" in get_page(staff_client, first.get_absolute_url()).text
-    assert "A new service" not in get_page(staff_client, second.get_absolute_url()).text
-
-
-def test_staff_can_change_a_signpost(staff_client, real_content):
-    signpost = Signpost.objects.get(title="Wiltshire Parent Carer Council")
-    url = admin_url(Signpost, "change", signpost.pk)
-    data = form_as_sent(staff_client.get(url))
-    data["active"] = []
-
-    assert_saved(staff_client.post(url, data))
-
-    signpost.refresh_from_db()
-    assert not signpost.active
-    page = get_page(staff_client, Priority.objects.first().get_absolute_url())
-    assert "Wiltshire Parent Carer Council" not in need_help_box(page).text

@@ -65,6 +65,7 @@ def every_public_page():
         reverse("search") + "?q=strategy",
         reverse("accessibility:statement"),
         reverse("accessibility:formats"),
+        reverse("helpcontacts:index"),
         reverse("glossary:index"),
         reverse("progress:index"),
         reverse("progress:you-said-we-did"),

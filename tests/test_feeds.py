@@ -349,6 +349,7 @@ def test_the_sitemap_lists_every_public_page(client, priority):
             "decisions:index",
             "accessibility:statement",
             "accessibility:formats",
+            "helpcontacts:index",
             "glossary:index",
             "progress:index",
             "progress:you-said-we-did",

@@ -249,6 +249,26 @@ def test_marking_skips_every_element_where_a_link_does_not_belong():
     assert "<em><a " in marked
 
 
+def test_navigation_and_help_boxes_are_left_alone_however_they_nest():
+    terms = [("ehcp", "Education, Health and Care plan", "EHCP", ["EHCP"])]
+    untouched = (
+        '<nav aria-label="Other priorities"><p>Next: EHCP</p></nav>'
+        "<header><p>EHCP</p></header><footer><p>EHCP</p></footer>"
+        '<aside class="app-need-help" data-glossary="off"><div><p>EHCP</p></div>'
+        "<div><p>EHCP</p></div></aside>"
+        "<div data-glossary=off><p>EHCP</p></div>"
+    )
+
+    marked = mark(untouched + "<p>An EHCP.</p>", terms)
+
+    assert marked.startswith(untouched)
+    assert marked.count('href="/glossary/#ehcp"') == 1
+    # Only the attribute's "off" turns it off: other values, or the words elsewhere in
+    # a tag, do not.
+    assert mark('<div data-glossary="on"><p>EHCP</p></div>', terms).count("<a ") == 1
+    assert mark('<div title="data-glossary=offline"><p>EHCP</p></div>', terms).count("<a ") == 1
+
+
 def test_words_are_found_however_the_html_writes_them():
     terms = [
         ("parent-carer", "Parent carer", "", ["Parent carer", "parent carer's"]),

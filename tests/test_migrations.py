@@ -24,6 +24,7 @@ OUR_APPS = [
     "news",
     "strategy_site",
     "accessibility",
+    "helpcontacts",
     "glossary",
     "easyread",
     "feedback",

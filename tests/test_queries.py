@@ -228,7 +228,7 @@ def kinds_made_for_tests(takes_part):
 BUDGETS = {
     home: 4,
     priority_list: 2,
-    priority_detail: 6,  # and one each for the "Need help now?" signposts and progress
+    priority_detail: 6,  # and one each for the "Need help now?" help contacts and progress
     news_list: 4,  # the filters' priorities and years, the count, the page
     decision_list: 4,
     press_release_detail: 6,  # the item, quotes, priorities, change notes, related news, decisions

@@ -29,7 +29,7 @@ What `snapshot` does, all in this one process:
    name through django.apps, never imported by module path) so that every page
    type and state is reached: pagination, filters, photos, quotes, change notes,
    decision points, deliverables with updates and milestones, "You said, we
-   did", Easy Read versions of every page type, contact details, signposts, a
+   did", Easy Read versions of every page type, contact details, help contacts, a
    renamed item (301), unpublished and deleted items (410), drafts with preview
    links. Then requests everything again (phase "2-extended").
 4. Requests go through the site's real WSGI application (settings.WSGI_APPLICATION,
@@ -201,6 +201,7 @@ def seed_requests(priority_slugs):
         "/accessibility/",
         "/accessibility/alternative-formats/",
         "/accessibility/easy-read/",
+        "/get-help/",
         "/feedback/thanks/",
         "/feedback/thanks/?page=%2Fnews%2F",
         "/feedback/thanks/?page=https%3A%2F%2Fexample.com%2F",  # not a page here: ignored
@@ -333,6 +334,7 @@ PAGE_TYPES = [
     ("open data download (CSV/JSON)", r"^GET /data/."),
     ("glossary", r"^GET /glossary/"),
     ("accessibility pages", r"^GET /accessibility/"),
+    ("get help", r"^GET /get-help/"),
     ("search", r"^GET /search/"),
     ("sitemap.xml", r"^GET /sitemap\.xml"),
     ("robots.txt", r"^GET /robots\.txt"),
@@ -652,7 +654,7 @@ def add_content():
     EasyReadPoint = model("EasyReadPoint")
     AccessibilityStatement = model("AccessibilityStatement")
     SiteSettings = model("SiteSettings")
-    Signpost = model("Signpost")
+    HelpContact = model("HelpContact")
 
     priorities = list(Priority.objects.order_by("number"))
 
@@ -947,7 +949,7 @@ def add_content():
             shows_people=False,
         )
 
-    # Contact details for other formats, a review date, signposts.
+    # Contact details for other formats, a review date, help contacts.
     settings_row = SiteSettings.objects.filter().first() or SiteSettings()
     settings_row.formats_email = "send.strategy@example.gov.uk"
     settings_row.formats_phone = "0300 456 0100"
@@ -957,14 +959,22 @@ def add_content():
     settings_row.save()
     statement.last_reviewed_on = day(45)
     statement.save()
-    signpost = Signpost.objects.create(
-        title="A service for one priority",
-        description="Only on the first priority's page.",
-        url="https://www.example.org/help",
+    contact = HelpContact.objects.create(
+        organisation="A service for one priority",
+        helps_with="Only on the first priority's page.",
+        website="https://www.example.org/help",
+        phone="01632 960000",
+        opening_hours="Monday to Friday",
         order=3,
     )
-    signpost.priorities.set([priorities[0]])
-    Signpost.objects.create(title="A hidden service", description="Not shown.", active=False)
+    contact.priorities.set([priorities[0]])
+    HelpContact.objects.create(
+        organisation="A hidden service",
+        helps_with="Not shown.",
+        website="https://x.example/",
+        active=False,
+    )
+    HelpContact.objects.filter(is_council=True).update(email="help@example.gov.uk")
 
     # Preview links: usable for a draft press release, decision and deliverable;
     # expired and revoked ones answer 404. Tokens given, so addresses are stable.

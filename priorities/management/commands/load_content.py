@@ -5,7 +5,7 @@ from django.core.management import BaseCommand, call_command
 
 from priorities.models import Strategy
 
-FIXTURES = ["strategy", "news", "accessibility", "glossary", "easyread"]
+FIXTURES = ["strategy", "news", "accessibility", "helpcontacts", "glossary", "easyread"]
 
 
 class Command(BaseCommand):

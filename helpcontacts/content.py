@@ -1,0 +1,8 @@
+"""The "Get help" page's place in the shared apps (the sitemap's first section): the
+content protocol of publishing/content.py. Imported by HelpContactsConfig.ready().
+Contacts have no page of their own: they are listed on the "Get help" page and shown in
+the priorities' help boxes."""
+
+from publishing import content
+
+content.register_sections("helpcontacts:index")
