@@ -31,8 +31,10 @@ migrate: install ## Apply database migrations
 content: migrate ## Load the real strategy content (skips content that is already there)
 	$(MANAGE) load_content
 
+# PORT goes to the site too (also as `make run PORT=8301`): unless SITE_URL is set, its
+# canonical, preview and share links use the same port.
 run: content ## Set up everything and serve the site at http://127.0.0.1:$(PORT)/
-	$(MANAGE) runserver 127.0.0.1:$(PORT)
+	PORT=$(PORT) $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 test: install chromium lint ## Run the checks, the layer contract and the whole test suite (DATABASE_URL picks the database)
 	$(MANAGE) check

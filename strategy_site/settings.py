@@ -46,8 +46,12 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 SITE_NAME = os.environ.get("SITE_NAME", "Meeting Needs Together")
 ORGANISATION_NAME = os.environ.get("SITE_ORGANISATION", "Wiltshire Council")
 # The site's public address (scheme and host, no trailing slash), for canonical links,
-# link previews and share links: never taken from a request's Host header.
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# link previews and share links: never taken from a request's Host header. Unset in
+# development, it follows PORT, the port `make run` serves on (PORT=8301 make run), so
+# those links lead back to the running site.
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/") or (
+    f"http://127.0.0.1:{os.environ.get('PORT') or 8000}" if DEBUG else "http://127.0.0.1:8000"
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
