@@ -2,10 +2,10 @@
 
 Every save made in the admin keeps a version of the item together with the
 rows edited inline with it (quotes, decision points) and its linked
-priorities. Editors read the history as a field-by-field diff, restore any
-earlier version and recover deleted items; and a save made on a form that
-someone else has saved since it was opened is refused rather than silently
-overwriting their work.
+priorities. Editors read the history as a field-by-field diff, restore an
+earlier version of what they may change now and recover deleted items (a live
+one only if they may publish); and a save made on a form that someone else has
+saved since it was opened is refused rather than silently overwriting their work.
 """
 
 import difflib
@@ -20,6 +20,7 @@ from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import models
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
@@ -481,31 +482,45 @@ class HistoryAdmin(VersionAdmin):
 
     # Restore and recover --------------------------------------------------------------
 
+    # django-reversion's views put the version back first and ask about permissions
+    # after, of the item as that version left it; and they take a version of any model
+    # whose id matches. So here, before anything is put back: the version must be one
+    # of this item's (or, to recover, of an item of this kind that is really deleted),
+    # and restoring needs the right to change the item as it is now. Otherwise an
+    # editor could turn a live item back into a draft, or restore another kind of
+    # content through a draft of their own that has the same id.
+
     def revision_view(self, request, object_id, version_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
         version = self.version_or_none(version_id, object_id=unquote(object_id))
+        if obj is None or version is None:
+            raise Http404("No such version of this item")
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
         context = self.version_context(version)
-        if version is not None:
-            by = f" by {context['history_by']}" if context["history_by"] else ""
-            request.history_action = (
-                f"Restored the version saved at {when(version.revision.date_created)}{by}."
-            )
+        by = f" by {context['history_by']}" if context["history_by"] else ""
+        request.history_action = (
+            f"Restored the version saved at {when(version.revision.date_created)}{by}."
+        )
         return super().revision_view(
             request, object_id, version_id, {**context, **(extra_context or {})}
         )
 
     def recover_view(self, request, version_id, extra_context=None):
         version = self.version_or_none(version_id)
+        if version is None or self.model._default_manager.filter(pk=version.object_id).exists():
+            raise Http404("No such deleted item")
         context = self.version_context(version)
-        if version is not None:
-            request.history_action = (
-                "Recovered after it was deleted, as saved at "
-                f"{when(version.revision.date_created)}."
-            )
+        request.history_action = (
+            f"Recovered after it was deleted, as saved at {when(version.revision.date_created)}."
+        )
         return super().recover_view(request, version_id, {**context, **(extra_context or {})})
 
     def version_or_none(self, version_id, **filters):
+        """A version of this admin's kind of content, or None."""
         return (
-            Version.objects.select_related("revision__user")
+            Version.objects.get_for_model(self.model)
+            .select_related("revision__user")
             .filter(pk=version_id, **filters)
             .first()
         )
@@ -538,6 +553,7 @@ class HistoryAdmin(VersionAdmin):
         differ = VersionDiffer(versions.values(), order)
         previous = dict(zip(shown, [*shown[1:], older], strict=True))
         opts = self.opts
+        may_restore = self.has_change_permission(request, obj)
         entries = []
         for pk in shown:
             version, before = versions[pk], versions.get(previous[pk])
@@ -553,12 +569,15 @@ class HistoryAdmin(VersionAdmin):
                     "restore_url": reverse(
                         f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_revision",
                         args=[object_id, pk],
-                    ),
+                    )
+                    if may_restore
+                    else None,
                 }
             )
         context = {
             "history_entries": entries,
             "history_page": page,
+            "history_may_restore": may_restore,
             "media": HISTORY_MEDIA,
             **(extra_context or {}),
         }

@@ -2,16 +2,20 @@
 """Who may do what: the editorial roles, declared once for the whole site.
 
 One row per model, one column per group (publishing.roles.GROUPS: Editor, Publisher),
-the actions as Django's permission codenames begin. Content in the editorial workflow
-(a `Publishable`) is written by editors and published, scheduled and deleted by
-publishers; pages that are live as soon as they are saved are changed by publishers
-only; the parts of an item (quotes, points, milestones) go with it.
+the actions as Django's permission codenames begin. Every public text goes through
+review: content in the editorial workflow (a `Publishable`) is written by editors and
+published, scheduled and deleted by publishers; the parts of an item (quotes, points,
+milestones, evidence links) go with it, so an editor changes them only while the item
+is a draft; whatever is live as soon as it is saved (glossary terms, signposts, the
+strategy, the accessibility pages, pictures' words) is changed by publishers only.
+An editor may add or change nothing else (tests/test_review_everywhere.py checks
+every row).
 
 It lives here, in the project, because it names every app's models, and the shared
 `publishing` app that applies it (`publishing.roles.apply_roles`) may know none of
-them. The migrations strategy_site 0004 to 0006 apply it. Changed it? Add a migration that
-applies it again (`operations = [grant(EDITORIAL_ROLES, undo=False)]`), depending on
-the migrations that make the models it names.
+them. The migrations strategy_site 0004 to 0007 apply it. Changed it? Add a
+migration that applies it again (`operations = [grant(EDITORIAL_ROLES, undo=False)]`),
+depending on the migrations that make the models it names.
 """
 
 # fmt: off
@@ -31,7 +35,9 @@ EDITORIAL_ROLES = {
     "progress.statuschange":               ("view",                   "view"),
     "easyread.easyreadversion":            ("add change view",        "add change delete view publish"),
     "easyread.easyreadpoint":              ("add change delete view", "add change delete view"),
-    "glossary.glossaryterm":               ("add change view",        "add change delete view"),
+    # Live as soon as saved and linked from every page, with no draft stage: publishers
+    # only. Editors look, and ask a publisher for a new term or a change.
+    "glossary.glossaryterm":               ("view",                   "add change delete view"),
     "accessibility.sitesettings":          ("view",                   "add change view"),
     "accessibility.accessibilitystatement": ("view",                  "add change view"),
     "helpcontacts.helpcontact":            ("view",                   "add change delete view"),

@@ -10,7 +10,7 @@ from strategy_site.roles import EDITORIAL_ROLES
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("strategy_site", "0005_editorial_roles_for_images"),
+        ("strategy_site", "0006_editorial_roles_reviewed_text"),
         ("helpcontacts", "0003_editorial_roles"),
         ("accessibility", "0003_signposts_moved_to_helpcontacts"),
     ]
