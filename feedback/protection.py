@@ -4,18 +4,22 @@ without a cookie.
 Public pages are cached for everyone and set no cookies, so the form cannot carry
 Django's cookie-based CSRF token. A browser posting a form always says where the
 page came from (Origin, or at least Referer), so the endpoint accepts only posts
-from this site's own pages, and counts posts per client in the cache.
+from this site's own pages, and counts posts per client in the database: not in the
+cache, where a flood of pages could evict the counts and Redis being down would lose
+them.
 """
 
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.utils.crypto import salted_hmac
 from django.utils.http import is_same_domain
 
 from operations.middleware import client_ip
+
+from .models import AnswerCount
 
 RATE_LIMIT = 10  # answers per client...
 RATE_WINDOW_SECONDS = 10 * 60  # ...in ten minutes
@@ -69,20 +73,14 @@ def is_from_this_site(request):
 
 
 def rate_limit_key(request):
-    # A keyed hash of the address (salted with the secret key): the cache never holds
-    # the address itself, and the key cannot be reversed by trying every address.
-    digest = salted_hmac("feedback.rate-limit", client_ip(request)).hexdigest()
-    return f"feedback:rate:{digest}"
+    """The client as the rate limit knows it: a keyed hash of its address (salted with
+    the secret key), so the address itself is never kept, and the key cannot be
+    reversed by trying every address."""
+    return salted_hmac("feedback.rate-limit", client_ip(request), algorithm="sha256").hexdigest()
 
 
 def is_over_rate_limit(request):
-    """Count this post; True once this client has sent more than RATE_LIMIT in the
-    window (which starts at its first post and lasts RATE_WINDOW_SECONDS)."""
-    key = rate_limit_key(request)
-    cache.add(key, 0, timeout=RATE_WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add() and incr(): a new window
-        cache.set(key, 1, timeout=RATE_WINDOW_SECONDS)
-        count = 1
-    return count > RATE_LIMIT
+    """True once this client has sent RATE_LIMIT posts in its window (which starts at
+    its first post and lasts RATE_WINDOW_SECONDS); else this post is counted."""
+    window = timedelta(seconds=RATE_WINDOW_SECONDS)
+    return not AnswerCount.objects.take_one(rate_limit_key(request), RATE_LIMIT, window)

@@ -80,5 +80,9 @@ def submit(request):
 
 @require_safe
 def thanks(request):
+    # Any local path is linked back to, and a page of this site cannot be told from an
+    # invented one without rendering it; so this view calls no ?page= its own
+    # (publishing/queries.py) and no cache keeps the page with one. Each is seen after
+    # one visitor's answer, and answers are rate-limited.
     back = local_path_or_none(request.GET.get("page"))
     return render(request, "feedback/thanks.html", {"back": back})

@@ -4,6 +4,7 @@ from heapq import merge
 from django.views.generic import DetailView, ListView
 
 from priorities.models import Priority
+from publishing.queries import own_query
 from publishing.views import PublishedDetailMixin
 
 from .models import CabinetDecision, PressRelease
@@ -20,6 +21,7 @@ class FilteredListView(ListView):
     filters. A filter value that matches nothing we have (an unknown priority, a
     year that is not a year) gets the list page with a plain message and no results,
     never an error; an impossible page number is "Page not found", as on every list.
+    A list left empty, or asked for in words its links never use, is not cached.
     """
 
     paginate_by = PAGE_SIZE
@@ -66,7 +68,7 @@ class FilteredListView(ListView):
             about.append(f"about {self.selected_priority.short_title}")
         if self.selected_year:
             about.append(f"in {self.selected_year}")
-        return super().get_context_data(
+        context = super().get_context_data(
             priorities=self.priorities,
             years=self.years(),
             selected_priority=self.selected_priority,
@@ -76,6 +78,14 @@ class FilteredListView(ListView):
             filter_summary=" ".join(about),
             **kwargs,
         )
+        own_query(
+            self.request,
+            found=bool(context["object_list"]),
+            priority=self.selected_priority.slug if self.selected_priority else "",
+            year=str(self.selected_year or ""),
+            page=str(context["page_obj"].number),
+        )
+        return context
 
 
 class PressReleaseListView(FilteredListView):

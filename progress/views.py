@@ -4,6 +4,7 @@ from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 
 from priorities.models import Priority, Strategy
+from publishing.queries import own_query
 from publishing.views import PublishedDetailMixin
 
 from . import open_data
@@ -107,12 +108,19 @@ class YouSaidWeDidListView(ListView):
         return queryset
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
+        context = super().get_context_data(
             priorities=self.priorities,
             selected_priority=self.selected_priority,
             unknown_priority=self.unknown_priority,
             **kwargs,
         )
+        own_query(  # an empty list, or one asked for in other words, is not cached
+            self.request,
+            found=bool(context["object_list"]),
+            priority=self.selected_priority.slug if self.selected_priority else "",
+            page=str(context["page_obj"].number),
+        )
+        return context
 
 
 class YouSaidWeDidDetailView(PublishedDetailMixin, DetailView):

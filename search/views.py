@@ -3,6 +3,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from publishing.queries import own_query
 from search.engine import MAX_QUERY_LENGTH, clean_query, search
 
 RESULTS_PER_PAGE = 10
@@ -14,7 +15,8 @@ def search_view(request):
 
     Whatever is typed (nothing, 10,000 characters, NUL bytes, emoji, right-to-left
     text, HTML) gets a page, never an error: the query is cleaned and cut to
-    MAX_QUERY_LENGTH characters, and everything shown back is escaped.
+    MAX_QUERY_LENGTH characters, and everything shown back is escaped. A search that
+    finds nothing, or words typed other than as they are shown back, is not cached.
     """
     raw = request.GET.get("q", "")
     query = clean_query(raw)
@@ -26,4 +28,7 @@ def search_view(request):
         except InvalidPage as error:
             raise Http404("No such page of results") from error
         context.update(paginator=paginator, page_obj=page, results=page.object_list)
+        own_query(request, found=bool(page.object_list), q=query, page=str(page.number))
+    else:
+        own_query(request, q=query)
     return render(request, "search.html", context)

@@ -36,6 +36,7 @@ from django.views.decorators.http import require_safe
 from PIL import Image, ImageDraw, ImageFont
 
 from publishing import content
+from publishing.queries import own_query
 
 # Change when the drawing changes, so every card is drawn again in the new design.
 CARD_VERSION = 1
@@ -268,6 +269,7 @@ def social_card(request, kind, slug):
     if card is None:
         raise Http404("No such card")
     response = HttpResponse(card_png(card), content_type="image/png")
+    own_query(request, v=card.version)  # any other ?v= is answered, and kept by no cache
     if not card.public:
         add_never_cache_headers(response)
     elif request.GET.get("v") == card.version:
