@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from markdownx.models import MarkdownxField
 
@@ -102,6 +103,24 @@ class Strategy(SlugFromTitle, models.Model):
             raise ValidationError({"end_year": "The end year cannot be before the start year."})
 
 
+class PriorityQuerySet(models.QuerySet):
+    def with_approval(self):
+        """Each priority with `approval_slug`: the web address (slug) of the published
+        decision that approved its strategy, or None.
+
+        That decision is derived, not typed twice: one of the strategy's own published
+        decisions, taken on the day the strategy says it was approved (the earliest
+        added, if the meeting made several). A subquery, so a priority page finds it in
+        the query that finds the priority. Decisions belong to a higher layer (news),
+        so the model is reached through the strategy's reverse relation, not imported.
+        """
+        decisions = Strategy._meta.get_field("decisions").related_model.objects.published()
+        approving = decisions.filter(
+            strategy=OuterRef("strategy"), meeting_date=OuterRef("strategy__approved_on")
+        ).order_by("pk")
+        return self.annotate(approval_slug=Subquery(approving.values("slug")[:1]))
+
+
 class Priority(SlugFromTitle, models.Model):
     slug_source_field = "short_title"
 
@@ -136,7 +155,7 @@ class Priority(SlugFromTitle, models.Model):
     search_heading = StoredSearchVectorField()
     search_triggers = (search_vectors.PRIORITY,)
 
-    objects = WithoutStoredVectors()
+    objects = WithoutStoredVectors.from_queryset(PriorityQuerySet)()
 
     class Meta:
         verbose_name_plural = "priorities"

@@ -225,13 +225,16 @@ def test_a_priority_page_shows_its_pledge_body_and_the_news_about_it(client, pre
     assert press_release.get_absolute_url() in page.hrefs
 
 
-def test_only_the_priority_cabinet_discussed_lists_the_decision(client, decision, priorities):
-    listing = {
-        p.number: decision.get_absolute_url() in get_page(client, p.get_absolute_url()).hrefs
-        for p in priorities
-    }
+def test_every_priority_page_links_once_to_the_decision_that_approved_it(
+    client, decision, priorities
+):
+    for priority in priorities:
+        page = get_page(client, priority.get_absolute_url())
 
-    assert listing == {1: False, 2: False, 3: False, 4: False, 5: False, 6: True}
+        [link] = page.find_all("a", href=decision.get_absolute_url())
+        assert link.text == (
+            "Cabinet approved the strategy, and this priority with it, on 17 September 2024"
+        ), priority
 
 
 def test_a_priority_page_links_to_its_neighbours(client, priorities):
