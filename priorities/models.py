@@ -48,6 +48,13 @@ class Strategy(SlugFromTitle, models.Model):
         max_length=120, blank=True, help_text="Who approved it, e.g. “Cabinet”. Optional."
     )
     vision = MarkdownxField(blank=True, help_text="The strategy's vision, in its own words.")
+    vision_source = models.CharField(
+        "where the vision comes from",
+        max_length=300,
+        blank=True,
+        help_text="Where the vision's words were published, shown under them so readers can "
+        "check, e.g. “The strategy document, page 3”. Fill this in whenever there is a vision.",
+    )
     summary = MarkdownxField(
         blank=True, help_text="A few sentences in plain English: what the strategy is for."
     )
@@ -58,9 +65,11 @@ class Strategy(SlugFromTitle, models.Model):
         help_text="Only one strategy can be current; the home page shows it.",
     )
     document_url = models.URLField(
-        "link to the full strategy document",
+        "full strategy document",
         blank=True,
-        help_text="Where the full strategy can be read. Leave empty if not published online.",
+        help_text="The web address where anyone can read the full strategy, e.g. on the "
+        "council's website. When it is filled in, the home page and every priority page "
+        "show a “Read the full strategy” link; while it is empty they show none.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
