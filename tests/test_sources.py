@@ -46,6 +46,7 @@ def public_urls():
         reverse("progress:index"),
         reverse("search"),
         reverse("glossary:index"),
+        reverse("helpcontacts:index"),
     ]
 
 
