@@ -85,7 +85,14 @@ class DecisionPointInline(admin.TabularInline):
 class CabinetDecisionAdmin(SharePreviewAdmin, PublishableAdmin):
     list_display = ["title", "meeting_date", "decision_status", "current_state", "published_at"]
     list_filter = ["status", "decision_status", "decision_type", "meeting_body", "priorities"]
-    search_fields = ["title", "summary_for_families", "discussion", "reasons", "lead_member"]
+    search_fields = [
+        "title",
+        "summary_for_families",
+        "discussion",
+        "reasons",
+        "presented_by",
+        "lead_member",
+    ]
     date_hierarchy = "meeting_date"
     prepopulated_fields = {"slug": ["title"]}
     inlines = [DecisionPointInline]
@@ -100,6 +107,7 @@ class CabinetDecisionAdmin(SharePreviewAdmin, PublishableAdmin):
                     "reasons",
                     "discussion",
                     ("decision_type", "decision_status"),
+                    "presented_by",
                     "lead_member",
                     "official_record_url",
                 ]

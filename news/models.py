@@ -9,6 +9,9 @@ from priorities.models import Priority, Strategy
 from publishing.models import HasAddressHistory, PublishableQuerySet, SlugFromTitle, Status
 from search.vectors import SearchVectorIndex, StoredSearchVectorField, WithoutStoredVectors
 
+# What a decision's page says for a part of the formal record that the record leaves out.
+NOT_STATED = "Not stated in the record"
+
 SLUG_HELP = (
     "The last part of the web address, filled in from the title. "
     "Changing it after publishing breaks links people have shared."
@@ -155,13 +158,31 @@ class CabinetDecision(SlugFromTitle, HasAddressHistory):
         max_length=20,
         choices=DecisionType.choices,
         blank=True,
-        help_text="Leave empty if the record does not say.",
+        help_text=f"Only if the record states it. Leave empty otherwise: the page then says "
+        f"“{NOT_STATED}”.",
     )
-    decision_status = models.CharField(max_length=20, choices=DecisionStatus.choices, blank=True)
+    decision_status = models.CharField(
+        max_length=20,
+        choices=DecisionStatus.choices,
+        blank=True,
+        help_text=f"Only if the record states a status, e.g. “Recommendations approved”. "
+        f"Leave empty otherwise: the page then says “{NOT_STATED}”. What the meeting noted "
+        "and approved is shown from the decision points, in the record's own headings.",
+    )
+    presented_by = models.CharField(
+        "report presented by",
+        max_length=250,
+        blank=True,
+        help_text="Who presented the report at the meeting, with their role, as the record "
+        "gives them, e.g. “Cllr Jane Davies, Cabinet Member for Adult Social Care, SEND and "
+        f"Inclusion”. Leave empty if the record does not say: the page then says “{NOT_STATED}”.",
+    )
     lead_member = models.CharField(
         max_length=250,
         blank=True,
-        help_text="The cabinet member responsible, with their role.",
+        help_text="Only if the record names a lead member, with their role as the record gives "
+        f"it. Leave empty otherwise: the page then says “{NOT_STATED}”. Someone who presented "
+        "the report is not the lead member unless the record says so.",
     )
     official_record_url = models.URLField(
         "link to the official record",
@@ -207,6 +228,17 @@ class CabinetDecision(SlugFromTitle, HasAddressHistory):
     def meeting(self):
         item = f" (item {self.item_number})" if self.item_number else ""
         return f"{self.meeting_body}, {date_format(self.meeting_date, 'j F Y')}{item}"
+
+    def recorded_outcome(self):
+        """What the record's headings say the meeting did, in their words and order:
+        “Cabinet noted and approved”. Empty before any points are added. Uses the
+        prefetched points, so it costs no query on the decision's page."""
+        headings = list(dict.fromkeys(heading.lower() for heading, _ in self.points_by_heading()))
+        if not headings:
+            return ""
+        if len(headings) > 1:
+            headings = [", ".join(headings[:-1]), headings[-1]]
+        return f"{self.meeting_body} {' and '.join(headings)}"
 
     def points_by_heading(self):
         """Decision points grouped as in the record: “Noted”, then “Approved”…

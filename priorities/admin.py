@@ -32,7 +32,7 @@ class StrategyAdmin(ContentAdmin):
             "Period and approval",
             {"fields": [("start_year", "end_year"), "approved_on", "approved_by"]},
         ),
-        ("About the strategy", {"fields": ["vision", "summary", "document_url"]}),
+        ("About the strategy", {"fields": ["vision", "vision_source", "summary", "document_url"]}),
     ]
 
     @admin.display(description="Period")

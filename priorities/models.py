@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from markdownx.models import MarkdownxField
 
@@ -47,6 +48,13 @@ class Strategy(SlugFromTitle, models.Model):
         max_length=120, blank=True, help_text="Who approved it, e.g. “Cabinet”. Optional."
     )
     vision = MarkdownxField(blank=True, help_text="The strategy's vision, in its own words.")
+    vision_source = models.CharField(
+        "where the vision comes from",
+        max_length=300,
+        blank=True,
+        help_text="Where the vision's words were published, shown under them so readers can "
+        "check, e.g. “The strategy document, page 3”. Fill this in whenever there is a vision.",
+    )
     summary = MarkdownxField(
         blank=True, help_text="A few sentences in plain English: what the strategy is for."
     )
@@ -57,9 +65,11 @@ class Strategy(SlugFromTitle, models.Model):
         help_text="Only one strategy can be current; the home page shows it.",
     )
     document_url = models.URLField(
-        "link to the full strategy document",
+        "full strategy document",
         blank=True,
-        help_text="Where the full strategy can be read. Leave empty if not published online.",
+        help_text="The web address where anyone can read the full strategy, e.g. on the "
+        "council's website. When it is filled in, the home page and every priority page "
+        "show a “Read the full strategy” link; while it is empty they show none.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -102,6 +112,24 @@ class Strategy(SlugFromTitle, models.Model):
             raise ValidationError({"end_year": "The end year cannot be before the start year."})
 
 
+class PriorityQuerySet(models.QuerySet):
+    def with_approval(self):
+        """Each priority with `approval_slug`: the web address (slug) of the published
+        decision that approved its strategy, or None.
+
+        That decision is derived, not typed twice: one of the strategy's own published
+        decisions, taken on the day the strategy says it was approved (the earliest
+        added, if the meeting made several). A subquery, so a priority page finds it in
+        the query that finds the priority. Decisions belong to a higher layer (news),
+        so the model is reached through the strategy's reverse relation, not imported.
+        """
+        decisions = Strategy._meta.get_field("decisions").related_model.objects.published()
+        approving = decisions.filter(
+            strategy=OuterRef("strategy"), meeting_date=OuterRef("strategy__approved_on")
+        ).order_by("pk")
+        return self.annotate(approval_slug=Subquery(approving.values("slug")[:1]))
+
+
 class Priority(SlugFromTitle, models.Model):
     slug_source_field = "short_title"
 
@@ -136,7 +164,7 @@ class Priority(SlugFromTitle, models.Model):
     search_heading = StoredSearchVectorField()
     search_triggers = (search_vectors.PRIORITY,)
 
-    objects = WithoutStoredVectors()
+    objects = WithoutStoredVectors.from_queryset(PriorityQuerySet)()
 
     class Meta:
         verbose_name_plural = "priorities"

@@ -20,14 +20,19 @@ class PriorityListView(ListView):
 
 class PriorityDetailView(DetailView):
     def get_queryset(self):
-        return Priority.objects.select_related("strategy")
+        return Priority.objects.with_approval().select_related("strategy")
 
     def get_context_data(self, **kwargs):
         priority = self.object
         siblings = list(priority.strategy.priorities.all())
         position = next(i for i, p in enumerate(siblings) if p.pk == priority.pk)
         press_releases = list(priority.press_releases.published()[: PRIORITY_PAGE_COUNT + 1])
-        decisions = list(priority.decisions.published()[: PRIORITY_PAGE_COUNT + 1])
+        # The decision that approved the whole strategy has its own sentence on every
+        # priority page, so it is not listed again among this priority's own.
+        decisions = priority.decisions.published()
+        if priority.approval_slug:
+            decisions = decisions.exclude(slug=priority.approval_slug)
+        decisions = list(decisions[: PRIORITY_PAGE_COUNT + 1])
         return super().get_context_data(
             priority_count=len(siblings),
             press_releases=press_releases[:PRIORITY_PAGE_COUNT],

@@ -23,7 +23,8 @@ def test_family_browses_from_home_to_a_priority_without_javascript(
     page.get_by_role("link", name=re.compile(r"^Priority 6:\s+Preparing for adulthood$")).click()
 
     assert page.locator("h1").inner_text() == "Preparing for adulthood"
-    assert page.get_by_role("link", name="SEND AP and Inclusion Strategy 2024-2029").is_visible()
+    approval = "Cabinet approved the strategy, and this priority with it, on 17 September 2024"
+    assert page.get_by_role("link", name=approval).is_visible()
     context.close()
 
 

@@ -147,7 +147,7 @@ def test_the_decisions_feed_carries_what_it_means_for_families(client, priority)
     assert item.findtext("link") == absolute(decision.get_absolute_url())
     description = item.findtext("description")
     assert "Cabinet, 17 September 2024 (item 103)" in description
-    assert "<li>The strategy was written with parents, carers, children and young people." in (
+    assert "<li>Cllr Jane Davies presented the report, which was from the Chief Executive." in (
         description
     )
 

@@ -332,7 +332,7 @@ def test_a_save_is_refused_when_someone_else_saved_since_the_form_was_opened(
         (Strategy, "short_name", "Short name"),
         (Priority, "pledge", "Pledge"),
         (PressRelease, "standfirst", "Standfirst"),
-        (CabinetDecision, "lead_member", "Lead member"),
+        (CabinetDecision, "presented_by", "Report presented by"),
     ],
 )
 def test_every_kind_of_content_refuses_a_save_over_someone_elses(

@@ -171,7 +171,8 @@ def test_without_deliverables_progress_explains_instead_of_an_empty_chart(client
     page = text_of(response)
     assert response.status_code == 200
     assert "The plan's deliverables will be published here" in page
-    assert "“defined deliverables”" in page
+    assert "“to be underpinned by a clear implementation plan”" in page
+    assert "“with some defined deliverables”" in page
     assert 'class="app-chart' not in response.content.decode()
     assert "<table" not in response.content.decode()
 
@@ -476,7 +477,7 @@ def test_with_the_real_content_progress_is_honest_that_nothing_is_published_yet(
     response = client.get(reverse("progress:index"))
     page = text_of(response)
 
-    assert "overseen by the Local Area SEND and AP Board" in page
+    assert "with oversight by the Local Area SEND and AP Board" in page
     assert "None has been published yet, so there is no progress to show." in page
     assert 'role="img"' not in response.content.decode()
     for priority in Priority.objects.all():
