@@ -12,6 +12,7 @@ from django.db.migrations.loader import MigrationLoader
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from glossary.models import GlossaryTerm
 from news.models import CabinetDecision, PressRelease, Quote
 from priorities.models import Priority
 from search.engine import search
@@ -28,7 +29,13 @@ def models_with_vectors():
 
 
 def test_every_searched_model_declares_its_vectors_and_what_keeps_them():
-    assert set(models_with_vectors()) == {Priority, PressRelease, Quote, CabinetDecision}
+    assert set(models_with_vectors()) == {
+        Priority,
+        PressRelease,
+        Quote,
+        CabinetDecision,
+        GlossaryTerm,
+    }
     for model in models_with_vectors():
         assert model.search_triggers, model
         indexed = {
