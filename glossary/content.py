@@ -20,8 +20,10 @@ class GlossaryContent(content.Content):
     label = "Glossary"
     search = content.SearchDocument(
         title=("term", "abbreviation", "other_forms"),
-        summary=("short_definition",),
-        body=("explanation",),
+        # Ranked as body text: an entry comes first for its own name, not for a common
+        # word of its definition (see search_vectors.py).
+        summary=(),
+        body=("short_definition", "explanation"),
         dated=False,  # among results of equal rank, after the dated ones
         shown=("term", "abbreviation", "slug"),
         stored_vectors=True,  # glossary/search_vectors.py

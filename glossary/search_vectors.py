@@ -4,8 +4,9 @@ it (as priorities/search_vectors.py for the priorities).
 
 The model declares the columns (`search_vector`, `search_heading`) and the GIN index;
 this is the trigger its `search_triggers` name. Weights: the term, its abbreviation and
-its other forms A (a search for any of them finds the entry first), the definition B,
-the longer explanation C; `search_heading` (what ranking reads) holds A and B.
+its other forms A, the definition and explanation C; `search_heading` (what ranking
+reads) holds A alone, so an entry ranks high when its own name is searched for ("SEN
+support"), not when a common word of its definition is ("support").
 
 Built at search time instead, the vectors of every term cost more than the rest of a
 search put together: the explanations are long, and every search reads every term.
@@ -29,11 +30,11 @@ GLOSSARY_TERM = Trigger(
       NEW.search_heading :=
         setweight(to_tsvector('english',
           coalesce(NEW.term, '') || ' ' || coalesce(NEW.abbreviation, '') || ' '
-          || coalesce(NEW.other_forms, '')), 'A')
-        || setweight(to_tsvector('english', coalesce(NEW.short_definition, '')), 'B');
+          || coalesce(NEW.other_forms, '')), 'A');
       NEW.search_vector :=
         NEW.search_heading
-        || setweight(to_tsvector('english', coalesce(NEW.explanation, '')), 'C');
+        || setweight(to_tsvector('english',
+             coalesce(NEW.short_definition, '') || ' ' || coalesce(NEW.explanation, '')), 'C');
       RETURN NEW;
     END
     """,

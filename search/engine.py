@@ -409,16 +409,21 @@ def bound(params, query, pks=None):
 
 def stored_matches(source, excludes, expanded=False):
     """The source's matches in two parts: with one of the query's words in the heading,
-    and without (see PostgresSearch). `expanded`: the query names a glossary term, and
-    the words as typed rank a heading again (stored_heading_rank)."""
+    and without (see PostgresSearch); or, for a small kind, in one part, the second
+    None. `expanded`: the query names a
+    glossary term, and the words as typed rank a heading again (stored_heading_rank)."""
     model = source.model
+    rank = stored_heading_rank(model, QUERY_TEXT, TYPED_TEXT if expanded else None)
+    if small_kind(source):
+        return source.public().filter(stored_vector_matches(model, QUERY_TEXT)).annotate(
+            rank=rank
+        ), None
     whole = stored_vector_matches(model, QUERY_TEXT)
     if not excludes:
         # A heading that matches a query without an excluded word (-word) means the
         # whole item matches (its vector starts with the heading's words, at the same
         # positions), and saves reading the whole vector.
         whole = heading_matches(model, QUERY_TEXT) | Q(whole)
-    rank = stored_heading_rank(model, QUERY_TEXT, TYPED_TEXT if expanded else None)
     headed = source.public().filter(heading_has_a_word(model, QUERY_WORDS)).filter(whole)
     rest = (
         source.public()
@@ -426,6 +431,15 @@ def stored_matches(source, excludes, expanded=False):
         .filter(heading_has_no_word(model, QUERY_WORDS))
     )
     return headed.annotate(rank=rank), rest.annotate(rank=rank)
+
+
+def small_kind(source):
+    """A kind with few rows: its matches are all read and ranked in one part (half the
+    SQL to send and plan on every search), rather than split for the index walk that
+    only a long run of dated items needs. Undated kinds are reference lists (the
+    priorities, the glossary), and a kind that keeps no stored vectors has them built at
+    search time because it is small (the Easy Read pages)."""
+    return not source.dated or not stores_vectors(source.model)
 
 
 def match_keys(rows, source):
@@ -444,7 +458,7 @@ def counting_sql(excludes):
     headed, rest = zip(
         *(stored_matches(source, excludes) for source in sources().values()), strict=True
     )
-    parts = [*headed, *rest]
+    parts = [part for part in (*headed, *rest) if part is not None]
     sql, params = union_all([part.order_by().values("pk") for part in parts])
     return f"SELECT count(*) FROM ({sql} LIMIT %s) AS counted", params  # noqa: S608 - ours
 
@@ -456,9 +470,10 @@ def ranking_sql(excludes, expanded, stop):
     for source in sources().values():
         headed, rest = stored_matches(source, excludes, expanded)
         parts.append(match_keys(headed, source))
-        # Without a word in the heading, each ranks exactly BODY_RANK: the newest
-        # `stop` of them (the first by pk, for undated priorities) are enough.
-        parts.append(match_keys(rest, source).order_by(*source.newest_first)[:stop])
+        if rest is not None:
+            # Without a word in the heading, each ranks exactly BODY_RANK: the newest
+            # `stop` of them (the first by pk, for undated priorities) are enough.
+            parts.append(match_keys(rest, source).order_by(*source.newest_first)[:stop])
     sql, params = union_all(parts)
     # Best first; among equals, newest first (priorities, undated, after dated items),
     # then by pk and kind (as the matches were listed before).

@@ -18,11 +18,11 @@ BODY = """
       NEW.search_heading :=
         setweight(to_tsvector('english',
           coalesce(NEW.term, '') || ' ' || coalesce(NEW.abbreviation, '') || ' '
-          || coalesce(NEW.other_forms, '')), 'A')
-        || setweight(to_tsvector('english', coalesce(NEW.short_definition, '')), 'B');
+          || coalesce(NEW.other_forms, '')), 'A');
       NEW.search_vector :=
         NEW.search_heading
-        || setweight(to_tsvector('english', coalesce(NEW.explanation, '')), 'C');
+        || setweight(to_tsvector('english',
+             coalesce(NEW.short_definition, '') || ' ' || coalesce(NEW.explanation, '')), 'C');
       RETURN NEW;
     END
     """
