@@ -24,9 +24,13 @@ class EasyReadContent(content.Content):
         summary=("intro",),
         body=(),
         related=content.RelatedText(EasyReadPoint, "version", "points", ("text",)),
+        # Undated among the results, as a companion of its standard page: of equal rank,
+        # the dated news and decisions come first, whatever day it was published.
+        dated=False,
         # Its address is its standard page's plus "easy-read/": the pages come along.
-        shown=("title", "content_type", "object_id", "published_at"),
+        shown=("title", "content_type", "object_id"),
         prefetch=("page",),
+        stored_vectors=True,  # easyread/search_vectors.py
     )
 
     def published(self):

@@ -755,7 +755,11 @@ class SimpleSearch:
     def sorted_matches(self, query):
         query = as_query(query)
         if query not in self._sorted_matches:
-            self._sorted_matches[query] = sorted(self.matches(query), key=Match.sort_key)
+            kinds = list(sources())
+            # Among equals of the same pk, in the kinds' order, as on PostgreSQL.
+            self._sorted_matches[query] = sorted(
+                self.matches(query), key=lambda match: (*match.sort_key(), kinds.index(match.kind))
+            )
         return self._sorted_matches[query]
 
     def count(self, query):

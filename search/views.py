@@ -25,10 +25,5 @@ def search_view(request):
             page = paginator.page(request.GET.get("page", 1))
         except InvalidPage as error:
             raise Http404("No such page of results") from error
-        context.update(
-            paginator=paginator,
-            page_obj=page,
-            results=page.object_list,
-            suggestion=paginator.object_list.suggestion,
-        )
+        context.update(paginator=paginator, page_obj=page, results=page.object_list)
     return render(request, "search.html", context)
