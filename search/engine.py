@@ -1,7 +1,10 @@
 """
 Site search: every kind of content registered with a search document (publishing/
-content.py: the priorities, published press releases and published decisions today),
-searched together, ranked, with the matched words highlighted in a snippet.
+content.py: the priorities, published press releases and decisions, the glossary's
+shown terms and published Easy Read pages today), searched together, ranked, with the
+matched words highlighted in a snippet. A glossary term named in the query is searched
+in all its forms (expansion.py); a misspelt search is offered a correction on
+PostgreSQL (suggestions.py).
 
 `search(text)` is the one entry point. It returns a `SearchResults` sequence that
 Django's Paginator pages through: finding and ranking every match costs a fixed few
@@ -11,12 +14,12 @@ and given snippets.
 - On PostgreSQL: full-text search with the English configuration (so "priorities"
   finds "priority"), words in a title (weight A) outranking a standfirst or summary
   (B) and the body (C), ranked by `ts_rank`, snippets by `SearchHeadline`. A kind
-  whose search document says `stored_vectors` (the priorities, press releases and
-  decisions with their quotes) is matched against its stored `search_vector` and
-  `search_heading` fields (kept by the triggers their models name, GIN-indexed: see
-  search/vectors.py), so no row's text is turned into a vector at search time; change
-  a vector's fields in its search document and its trigger together. Any other kind's
-  vectors are built from its fields at search time.
+  whose search document says `stored_vectors` (every kind today: press releases with
+  their quotes, Easy Read pages with their points) is matched against its stored
+  `search_vector` and `search_heading` fields (kept by the triggers their models name,
+  GIN-indexed: see search/vectors.py), so no row's text is turned into a vector at
+  search time; change a vector's fields in its search document and its trigger
+  together. Any other kind's vectors are built from its fields at search time.
 - On SQLite (development): every word must appear somewhere (case-insensitive, with
   a crude English stemmer), ranked by where each word matched, title first.
 
