@@ -27,6 +27,13 @@ ON_POSTGRESQL = connection.vendor == "postgresql"
 EHCP_ENTRY = "/glossary/#ehcp"
 
 
+def news(title, **fields):
+    """A published press release with no words but these (the factory's are random)."""
+    return PressReleaseFactory(
+        title=title, **{"standfirst": "Plain words.", "body": "Nothing else.", **fields}
+    )
+
+
 def results(page):
     """Each result as a reader sees it: (its heading, the line under it, its address)."""
     found = []
@@ -90,14 +97,14 @@ def test_the_forms_find_each_other_both_ways_the_exact_words_first(client, db):
     now = timezone.now()
     # Oldest first, so that only the words (not the date) can put one first.
     by_abbreviation, by_short_form, in_full = (
-        PressReleaseFactory(title=title, published_at=now - timedelta(days=days))
+        news(title, published_at=now - timedelta(days=days))
         for title, days in [
             ("Changes to EHCP reviews", 30),
             ("Your EHC plan and the new school", 20),
             ("Asking for an Education, Health and Care plan", 10),
         ]
     )
-    PressReleaseFactory(title="Health and care news", body="Education matters.")
+    news("Health and care news", body="Education matters.")
     pages = {item.get_absolute_url() for item in (by_abbreviation, by_short_form, in_full)}
 
     for query, first in [
@@ -106,17 +113,17 @@ def test_the_forms_find_each_other_both_ways_the_exact_words_first(client, db):
         ("Education, Health and Care plan", in_full),
     ]:
         links = every_result_link(client, query)
-        news = [link for link in links if link.startswith("/news/")]
-        assert set(news) == pages, query  # not the news about health and care
-        assert news[0] == first.get_absolute_url(), query
+        found = [link for link in links if link.startswith("/news/")]
+        assert set(found) == pages, query  # not the news about health and care
+        assert found[0] == first.get_absolute_url(), query
         assert EHCP_ENTRY in links, query
 
 
 def test_a_term_is_expanded_only_where_it_is_a_whole_form(client, db):
     GlossaryTermFactory(term="Alternative provision", abbreviation="AP", slug="ap")
-    in_full = PressReleaseFactory(title="Alternative provision places")
-    abbreviated = PressReleaseFactory(title="More AP places")
-    happy = PressReleaseFactory(title="A happy day out")
+    in_full = news("Alternative provision places")
+    abbreviated = news("More AP places")
+    happy = news("A happy day out")
 
     assert {
         reverse("glossary:index") + "#ap",
@@ -142,7 +149,7 @@ def test_autism_finds_nothing_as_nothing_on_the_site_mentions_it(client, real_co
 
 def test_a_glossary_entry_an_editor_adds_lets_autism_find_autistic(client, db):
     """How "autism" would come to find pages: an editor adds the term and its forms."""
-    page = PressReleaseFactory(title="Support for autistic pupils")
+    page = news("Support for autistic pupils")
     assert every_result_link(client, "autism") == []
 
     GlossaryTermFactory(term="Autism", slug="autism", other_forms="autistic")
@@ -154,7 +161,7 @@ def test_a_glossary_entry_an_editor_adds_lets_autism_find_autistic(client, db):
 
 
 def test_a_changed_glossary_term_changes_what_search_finds_at_once(client, db):
-    page = PressReleaseFactory(title="Your EHC plan")
+    page = news("Your EHC plan")
     term = GlossaryTermFactory(term="Education, Health and Care plan", slug="ehcp")
     assert page.get_absolute_url() not in every_result_link(client, "EHCP")
 
@@ -283,11 +290,11 @@ def test_only_the_misspelt_words_of_a_search_are_corrected(client, real_content)
 
 
 def test_a_word_saved_since_is_suggested_and_a_hidden_one_never(client, db):
-    PressReleaseFactory(title="Kestrels", body="Nothing.", status=Status.DRAFT, published_at=None)
+    news("Kestrels", status=Status.DRAFT, published_at=None)
     _, page = search_page(client, "zepelin")
     assert "No results" in page.text and suggestions(page) == []
 
-    PressReleaseFactory(title="Zeppelin news")
+    news("Zeppelin news")
 
     _, page = search_page(client, "zepelin")
     assert suggestions(page) == ([("zeppelin", "zeppelin")] if ON_POSTGRESQL else [])
@@ -297,7 +304,7 @@ def test_a_word_saved_since_is_suggested_and_a_hidden_one_never(client, db):
 
 def test_a_search_with_enough_results_gets_no_suggestion(client, db):
     for n in range(3):
-        PressReleaseFactory(title=f"Zeppelin news {n}", body="Zepelin spelt wrong, and zeppelin.")
+        news(f"Zeppelin news {n}", body="Zepelin spelt wrong, and zeppelin.")
 
     _, page = search_page(client, "zepelin")  # found as written, three times
 
