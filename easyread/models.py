@@ -26,6 +26,9 @@ from django.utils.functional import cached_property
 from images import models as images
 from publishing import content
 from publishing.models import Publishable, PublishableQuerySet, Status
+from search.vectors import SearchVectorIndex, StoredSearchVectorField, WithoutStoredVectors
+
+from . import search_vectors
 
 
 @dataclass(frozen=True)
@@ -144,11 +147,25 @@ class EasyReadVersion(Publishable):
         help_text="When an editor last confirmed that this says the same as the standard page.",
     )
 
-    objects = EasyReadQuerySet.as_manager()
+    # Site search on PostgreSQL: every searched word (its points' too), and the title's
+    # and introduction's (easyread/search_vectors.py). Kept by the database.
+    search_vector = StoredSearchVectorField()
+    search_heading = StoredSearchVectorField()
+    search_triggers = (
+        search_vectors.EASY_READ_VERSION,
+        search_vectors.POINT_REFRESHES_VERSION,
+    )
+
+    objects = WithoutStoredVectors.from_queryset(EasyReadQuerySet)()
 
     class Meta:
         verbose_name = "Easy Read version"
         ordering = ["content_type", "object_id"]
+        indexes = [
+            SearchVectorIndex(
+                fields=["search_vector"], name="easyread_easyreadversion_search_vector"
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["content_type", "object_id"],

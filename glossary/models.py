@@ -14,6 +14,9 @@ from django.utils.text import slugify
 from markdownx.models import MarkdownxField
 
 from publishing.markdown import PAGE_IDS, render_markdown
+from search.vectors import SearchVectorIndex, StoredSearchVectorField, WithoutStoredVectors
+
+from . import search_vectors
 
 SHORT_DEFINITION_MAX_LENGTH = 300
 # The glossary page gives each letter's heading this id ("letter-e").
@@ -93,11 +96,20 @@ class GlossaryTerm(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = GlossaryTermQuerySet.as_manager()
+    # Site search on PostgreSQL: every searched word, and the term's and definition's
+    # (glossary/search_vectors.py). Kept by the database; never loaded with a term.
+    search_vector = StoredSearchVectorField()
+    search_heading = StoredSearchVectorField()
+    search_triggers = (search_vectors.GLOSSARY_TERM,)
+
+    objects = WithoutStoredVectors.from_queryset(GlossaryTermQuerySet)()
 
     class Meta:
         verbose_name = "glossary term"
         ordering = [Lower("term")]
+        indexes = [
+            SearchVectorIndex(fields=["search_vector"], name="glossary_glossaryterm_search_vector")
+        ]
         constraints = [
             models.UniqueConstraint(
                 Lower("term"),

@@ -80,6 +80,8 @@ class SearchDocument:
     dated: bool = True  # has `published_at`; undated kinds rank after dated ones
     # Fields the result template and get_absolute_url read (the rest are not loaded).
     shown: tuple[str, ...] = ("title", "slug", "published_at")
+    # Related objects they read (`prefetch_related` names), fetched for a page at once.
+    prefetch: tuple[str, ...] = ()
     # On PostgreSQL: the model keeps `search_vector` and `search_heading` columns up to
     # date (see search/engine.py). Without them the vectors are built at search time.
     stored_vectors: bool = False
@@ -213,6 +215,13 @@ class Content:
         if not hasattr(self.model, "priorities"):
             return queryset.none()
         return queryset.filter(priorities=priority)
+
+    def search_word_forms(self):
+        """Groups of words that mean the same to a reader, each a tuple of its forms (a
+        glossary term, its abbreviation and its other forms): site search finds every
+        form of a group when any one is searched for. Asked on every search: keep it
+        cheap (cached). None by default."""
+        return ()
 
     def search_result_template(self):
         """The template of one search result (templates/search/result.html's blocks)."""

@@ -1,7 +1,10 @@
 """
 Site search: every kind of content registered with a search document (publishing/
-content.py: the priorities, published press releases and published decisions today),
-searched together, ranked, with the matched words highlighted in a snippet.
+content.py: the priorities, published press releases and decisions, the glossary's
+shown terms and published Easy Read pages today), searched together, ranked, with the
+matched words highlighted in a snippet. A glossary term named in the query is searched
+in all its forms (expansion.py); a misspelt search is offered a correction on
+PostgreSQL (suggestions.py).
 
 `search(text)` is the one entry point. It returns a `SearchResults` sequence that
 Django's Paginator pages through: finding and ranking every match costs a fixed few
@@ -11,12 +14,12 @@ and given snippets.
 - On PostgreSQL: full-text search with the English configuration (so "priorities"
   finds "priority"), words in a title (weight A) outranking a standfirst or summary
   (B) and the body (C), ranked by `ts_rank`, snippets by `SearchHeadline`. A kind
-  whose search document says `stored_vectors` (the priorities, press releases and
-  decisions with their quotes) is matched against its stored `search_vector` and
-  `search_heading` fields (kept by the triggers their models name, GIN-indexed: see
-  search/vectors.py), so no row's text is turned into a vector at search time; change
-  a vector's fields in its search document and its trigger together. Any other kind's
-  vectors are built from its fields at search time.
+  whose search document says `stored_vectors` (every kind today: press releases with
+  their quotes, Easy Read pages with their points) is matched against its stored
+  `search_vector` and `search_heading` fields (kept by the triggers their models name,
+  GIN-indexed: see search/vectors.py), so no row's text is turned into a vector at
+  search time; change a vector's fields in its search document and its trigger
+  together. Any other kind's vectors are built from its fields at search time.
 - On SQLite (development): every word must appear somewhere (case-insensitive, with
   a crude English stemmer), ranked by where each word matched, title first.
 
@@ -47,8 +50,13 @@ from django.utils.safestring import SafeString, mark_safe
 from publishing import content
 from publishing.markdown import render_markdown
 
+from . import suggestions
+from .expansion import Query, make_query, plural_folded, words_of
+
 MAX_QUERY_LENGTH = 200
 SNIPPET_CHARACTERS = 240
+# Fewer results than this, and a search offers a corrected spelling if one finds more.
+FEW_RESULTS = 3
 CONFIG = "english"
 # Private-use characters: no one types them, so they can only be our markers.
 START, STOP = "\ue000", "\ue001"
@@ -114,7 +122,7 @@ class SearchResults(Sequence):
     matches in order, then their objects and snippets)."""
 
     def __init__(self, query, backend):
-        self.query = query
+        self.query = as_query(query)
         self.backend = backend
 
     @cached_property
@@ -149,12 +157,26 @@ class SearchResults(Sequence):
     def __iter__(self):
         return iter(self[:])  # one page query, not one per item
 
+    @cached_property
+    def suggestion(self):
+        """A corrected spelling of the query ("Did you mean ...?") when it finds fewer
+        than FEW_RESULTS and the correction finds more; "" otherwise (and on SQLite)."""
+        if not self.query or self._count >= FEW_RESULTS:
+            return ""
+        return self.backend.suggestion(self.query, self._count)
+
 
 def search(text):
-    """Search everything the public can see for `text`, best match first."""
-    query = clean_query(text)
+    """Search everything the public can see for `text`, best match first, in any of the
+    forms of a glossary term it names (search/expansion.py)."""
+    query = make_query(clean_query(text))
     backend = PostgresSearch() if connection.vendor == "postgresql" else SimpleSearch()
     return SearchResults(query, backend)
+
+
+def as_query(query):
+    """A Query from a Query or a cleaned string."""
+    return query if isinstance(query, Query) else make_query(query)
 
 
 # What is searched ---------------------------------------------------------------------
@@ -272,7 +294,7 @@ def related_text_sql(model, related):
     return f"(SELECT string_agg({joined}, ' ') FROM {table} WHERE {table}.{link} = {item})"  # noqa: S608
 
 
-def stored_heading_rank(model, query):
+def stored_heading_rank(model, query, typed=None):
     """ts_rank of the stored `search_heading` column, plus BODY_RANK.
 
     The heading is the title (A) and the standfirst, summary or pledge (B) alone.
@@ -280,14 +302,27 @@ def stored_heading_rank(model, query):
     common word means most of the table. These short vectors are cheap to read, and
     a match found only in the body gets BODY_RANK, so body-only matches come after the
     others, newest first.
+
+    When the query was expanded with a glossary term's other forms, `typed` (the query
+    as typed) ranks the heading again, so a heading with the very words typed comes
+    before one with another form of them.
     """
+    queries = [query] if typed is None else [query, typed]
     if stores_vectors(model):
-        query = SearchQuery(query, search_type="websearch", config=CONFIG)
-        return SearchRank(F("search_heading"), query) + Value(BODY_RANK)
+        ranks = [
+            SearchRank(
+                F("search_heading"), SearchQuery(text, search_type="websearch", config=CONFIG)
+            )
+            for text in queries
+        ]
+        return reduce(add, ranks) + Value(BODY_RANK)
+    ranks = [
+        f"ts_rank({vector_sql(model, 'search_heading')}, websearch_to_tsquery(%s::regconfig, %s))"
+        for _ in queries
+    ]
     return RawSQL(
-        f"ts_rank({vector_sql(model, 'search_heading')}, "
-        "websearch_to_tsquery(%s::regconfig, %s)) + %s",
-        (CONFIG, query, BODY_RANK),
+        f"{' + '.join(ranks)} + %s",
+        (*(param for text in queries for param in (CONFIG, text)), BODY_RANK),
         output_field=models.FloatField(),
     )
 
@@ -317,7 +352,7 @@ def any_word(query):
     the query, so a heading that ranks at all matches it (ts_rank counts only the
     query's words that the heading has)."""
     words = query.replace('"', " ").split()
-    words = [word.lstrip("-") for word in words]
+    words = dict.fromkeys(word.lstrip("-") for word in words)  # once each, in order
     return " or ".join(word for word in words if word and word.lower() != "or")
 
 
@@ -353,13 +388,17 @@ def union_all(querysets):
 # query; a list of its own) and `bound` puts the search's own values in their place.
 QUERY_TEXT = "\ue000query\ue001"
 QUERY_WORDS = "\ue000words\ue001"
+TYPED_TEXT = "\ue000typed\ue001"
 PAGE_PKS = [0]
 
 
 def bound(params, query, pks=None):
-    """A compiled query's parameters with this search's query, words, pks and time."""
+    """A compiled query's parameters with this search's query (with the glossary's
+    other forms), its words, the query as typed, the pks and the time."""
+    query = as_query(query)
     now = timezone.now()
-    stand_ins = {QUERY_TEXT: query, QUERY_WORDS: any_word(query)}
+    expanded = query.expanded
+    stand_ins = {QUERY_TEXT: expanded, QUERY_WORDS: any_word(expanded), TYPED_TEXT: query.typed}
 
     def value(param):
         if param is PAGE_PKS:
@@ -371,17 +410,23 @@ def bound(params, query, pks=None):
     return [value(param) for param in params]
 
 
-def stored_matches(source, excludes):
+def stored_matches(source, excludes, expanded=False):
     """The source's matches in two parts: with one of the query's words in the heading,
-    and without (see PostgresSearch)."""
+    and without (see PostgresSearch); or, for a small kind, in one part, the second
+    None. `expanded`: the query names a
+    glossary term, and the words as typed rank a heading again (stored_heading_rank)."""
     model = source.model
+    rank = stored_heading_rank(model, QUERY_TEXT, TYPED_TEXT if expanded else None)
+    if small_kind(source):
+        return source.public().filter(stored_vector_matches(model, QUERY_TEXT)).annotate(
+            rank=rank
+        ), None
     whole = stored_vector_matches(model, QUERY_TEXT)
     if not excludes:
         # A heading that matches a query without an excluded word (-word) means the
         # whole item matches (its vector starts with the heading's words, at the same
         # positions), and saves reading the whole vector.
         whole = heading_matches(model, QUERY_TEXT) | Q(whole)
-    rank = stored_heading_rank(model, QUERY_TEXT)
     headed = source.public().filter(heading_has_a_word(model, QUERY_WORDS)).filter(whole)
     rest = (
         source.public()
@@ -389,6 +434,15 @@ def stored_matches(source, excludes):
         .filter(heading_has_no_word(model, QUERY_WORDS))
     )
     return headed.annotate(rank=rank), rest.annotate(rank=rank)
+
+
+def small_kind(source):
+    """A kind with few rows: its matches are all read and ranked in one part (half the
+    SQL to send and plan on every search), rather than split for the index walk that
+    only a long run of dated items needs. Undated kinds are reference lists (the
+    priorities, the glossary), and a kind that keeps no stored vectors has them built at
+    search time because it is small (the Easy Read pages)."""
+    return not source.dated or not stores_vectors(source.model)
 
 
 def match_keys(rows, source):
@@ -407,21 +461,22 @@ def counting_sql(excludes):
     headed, rest = zip(
         *(stored_matches(source, excludes) for source in sources().values()), strict=True
     )
-    parts = [*headed, *rest]
+    parts = [part for part in (*headed, *rest) if part is not None]
     sql, params = union_all([part.order_by().values("pk") for part in parts])
     return f"SELECT count(*) FROM ({sql} LIMIT %s) AS counted", params  # noqa: S608 - ours
 
 
 @lru_cache(maxsize=256)
-def ranking_sql(excludes, stop):
+def ranking_sql(excludes, expanded, stop):
     """The matches from OFFSET to LIMIT (parameters), `stop` at most, best first."""
     parts = []
     for source in sources().values():
-        headed, rest = stored_matches(source, excludes)
+        headed, rest = stored_matches(source, excludes, expanded)
         parts.append(match_keys(headed, source))
-        # Without a word in the heading, each ranks exactly BODY_RANK: the newest
-        # `stop` of them (the first by pk, for undated priorities) are enough.
-        parts.append(match_keys(rest, source).order_by(*source.newest_first)[:stop])
+        if rest is not None:
+            # Without a word in the heading, each ranks exactly BODY_RANK: the newest
+            # `stop` of them (the first by pk, for undated priorities) are enough.
+            parts.append(match_keys(rest, source).order_by(*source.newest_first)[:stop])
     sql, params = union_all(parts)
     # Best first; among equals, newest first (priorities, undated, after dated items),
     # then by pk and kind (as the matches were listed before).
@@ -429,13 +484,54 @@ def ranking_sql(excludes, stop):
     return f"SELECT * FROM ({sql}) AS matches ORDER BY {order} LIMIT %s OFFSET %s", params  # noqa: S608
 
 
+# A line of Markdown that starts a block of its own: a heading, a list item, a quote.
+BLOCK_START = re.compile(r" {0,3}(?:#{1,6}|[-+*>]|\d+[.)])(?:\s|$)")
+HEADING = re.compile(r" {0,3}#{1,6}(?:\s|$)")
+# Where a block already ends a sentence (before any closing quote or bracket).
+SENTENCE_END = re.compile(r"[.!?:;…][\"'’”)\]]*$")
+
+
+def markdown_blocks(text):
+    """The blocks of a piece of Markdown (headings, paragraphs, list items, quotes),
+    each one line of text. A heading is one line; a paragraph ends at a blank line or
+    at the start of another block."""
+    blocks, lines = [], []
+    for line in text.splitlines():
+        ends_block = not line.strip() or BLOCK_START.match(line)
+        if lines and (ends_block or HEADING.match(lines[0])):
+            blocks.append(" ".join(lines))
+            lines = []
+        if line.strip():
+            lines.append(line)
+    if lines:
+        blocks.append(" ".join(lines))
+    return blocks
+
+
+def run_together(blocks):
+    """Blocks of text as one line, each but the last ending a sentence, so a heading
+    never runs into the sentence after it ("A new local offer page. Monthly drop-in
+    sessions")."""
+    blocks = [" ".join(block.split()) for block in blocks]
+    blocks = [block for block in blocks if block.strip(START + STOP)]
+    ended = [
+        block if SENTENCE_END.search(block.rstrip(START + STOP)) else f"{block}."
+        for block in blocks[:-1]
+    ]
+    return " ".join([*ended, *blocks[-1:]])
+
+
 def markdown_marks_removed(text):
-    """A headline cut from Markdown, with the Markdown punctuation taken out."""
-    text = re.sub(r"\]\([^)\s]*\)?", "", text)  # a link's address, even cut short
-    text = re.sub(r"</?[a-zA-Z][^<>]*>", "", text)  # raw HTML tags
-    text = re.sub(r"(^|\s)(#{1,6}|[-+*>]|\d+\.)\s", r"\1", text)  # headings, lists, quotes
-    text = re.sub(r"[\[\]`]|\*\*|__|(?<!\w)[*_]|[*_](?!\w)", "", text)
-    return " ".join(text.split())
+    """A headline cut from Markdown, as plain text: the Markdown punctuation taken out,
+    and each block ending a sentence (run_together)."""
+    blocks = []
+    for block in markdown_blocks(text):
+        block = re.sub(r"^\s*(?:(?:#{1,6}|[-+*>]|\d+[.)])\s+)+", "", block)  # its markers
+        block = re.sub(r"\]\([^)\s]*\)?", "", block)  # a link's address, even cut short
+        block = re.sub(r"</?[a-zA-Z][^<>]*>", "", block)  # raw HTML tags
+        block = re.sub(r"[\[\]`]|\*\*|__|(?<!\w)[*_]|[*_](?!\w)", "", block)
+        blocks.append(block)
+    return run_together(blocks)
 
 
 class PostgresSearch:
@@ -458,14 +554,16 @@ class PostgresSearch:
 
     def count(self, query):
         """How many match, counting no further than COUNT_LIMIT + 1."""
-        sql, params = counting_sql("-" in query)
+        query = as_query(query)
+        sql, params = counting_sql("-" in query.expanded)
         with connection.cursor() as cursor:
             cursor.execute(sql, [*bound(params, query), self.COUNT_LIMIT + 1])
             return cursor.fetchone()[0]
 
     def ranked(self, query, start, stop):
         """The matches from `start` to `stop` (best first): rank, date, kind and pk only."""
-        sql, params = ranking_sql("-" in query, stop)
+        query = as_query(query)
+        sql, params = ranking_sql("-" in query.expanded, query.is_expanded, stop)
         kinds = list(sources())
         with connection.cursor() as cursor:
             cursor.execute(sql, [*bound(params, query), stop - start, start])
@@ -483,6 +581,8 @@ class PostgresSearch:
                 continue
             sql, params = snippet_sql(kind)
             rows = source.model._default_manager.raw(sql, bound(params, query, pks))
+            if source.document.prefetch:
+                rows = rows.prefetch_related(*source.document.prefetch)
             objects[kind] = {item.pk: item for item in rows}
 
         def snippet(kind, item):
@@ -491,6 +591,14 @@ class PostgresSearch:
             return finish_snippet(text)
 
         return results_in_order(matches, objects, snippet)
+
+    def suggestion(self, query, count):
+        """The query with its misspelt words corrected from the site's own words
+        (search/suggestions.py), if that finds more than `count`; else ""."""
+        corrected = suggestions.corrected(query.text)
+        if corrected and self.count(make_query(corrected)) > count:
+            return corrected
+        return ""
 
 
 @lru_cache(maxsize=32)
@@ -515,9 +623,15 @@ def snippet_sql(kind):
 
 
 def snippet_text(source):
+    """What a snippet is cut from: the summary, the body and the related rows' text."""
+    return document_text(source, source.document.snippet_fields)
+
+
+def document_text(source, names):
+    """The text of the fields `names` and the related rows, as one text (SQL)."""
     text = models.TextField()
     document = source.document
-    parts = [Coalesce(F(name), Value(""), output_field=text) for name in document.snippet_fields]
+    parts = [Coalesce(F(name), Value(""), output_field=text) for name in names]
     related = document.related
     if related is not None:
         joined = [part for name in related.fields for part in (F(name), Value(" "))][:-1]
@@ -526,11 +640,13 @@ def snippet_text(source):
             related.model._default_manager.filter(**{related.to_item: OuterRef("pk")})
             .order_by()
             .values(related.to_item)
-            .annotate(text=StringAgg(row_text, delimiter=" "))
+            .annotate(text=StringAgg(row_text, delimiter="\n\n"))
             .values("text")
         )
         parts.append(Coalesce(Subquery(rows), Value(""), output_field=text))
-    spaced = [part for field in parts for part in (field, Value(" "))][:-1]
+    # Fields (and related rows) apart as Markdown paragraphs are, so that the snippet
+    # keeps where one ends (markdown_marks_removed).
+    spaced = [part for field in parts for part in (field, Value("\n\n"))][:-1]
     return Concat(*spaced, output_field=text)
 
 
@@ -562,18 +678,64 @@ def search_terms(query):
     return list(dict.fromkeys(stem(word) for word in words if word not in STOP_WORDS))
 
 
-def plain_text(markdown_text):
-    """The words a reader sees, without Markdown or HTML."""
-    return " ".join(unescape(strip_tags(render_markdown(markdown_text))).split())
+def form_pattern(form):
+    """A glossary form as a regular expression: its words whole, any punctuation or
+    space between them, the last one plural or not ("EHC plans" finds "EHC Plan")."""
+    *words, last = words_of(form)
+    words = [re.escape(word) for word in [*words, plural_folded(last)[0]]]
+    return r"(?<!\w)" + r"\W+".join(words) + r"(?:e?s)?(?!\w)"
 
 
-def marked_snippet(text, terms):
-    """About SNIPPET_CHARACTERS of `text` around its first match, words marked."""
-    if not terms:
-        return finish_snippet(text[:SNIPPET_CHARACTERS])
-    pattern = re.compile(
-        r"\w*(?:" + "|".join(re.escape(term) for term in terms) + r")\w*", re.IGNORECASE
+@dataclass(frozen=True)
+class Requirement:
+    """What must be somewhere in a match on SQLite: every one of `stems` (each within a
+    word, anywhere), or one of `forms` (regular expressions of a glossary term's other
+    forms, as whole words)."""
+
+    stems: tuple[str, ...]
+    forms: tuple[str, ...] = ()
+    typed: str | None = None  # a glossary term's form as typed (form_pattern)
+
+    @property
+    def patterns(self):
+        """Regular expressions of what the snippet marks."""
+        typed = [self.typed] if self.typed else []
+        return [rf"\w*{re.escape(stem)}\w*" for stem in self.stems] + list(self.forms) + typed
+
+
+def requirements(query):
+    """Every word of the query, and each glossary term it names (its words as typed,
+    or any of its other forms)."""
+    query = as_query(query)
+    found = [Requirement((term,)) for term in search_terms(query.without_spans())]
+    for span in query.spans:
+        others = tuple(form_pattern(form) for form in span.forms[1:])
+        found.append(Requirement(tuple(search_terms(span.typed)), others, form_pattern(span.typed)))
+    return found
+
+
+def plain_blocks(markdown_text):
+    """The blocks a reader sees (headings, paragraphs, list items), as plain text."""
+    html = re.sub(
+        r"</(?:p|h[1-6]|li|blockquote|pre|td|th|dt|dd|figcaption)>|<br\s*/?>",
+        "\n\n",
+        render_markdown(markdown_text),
+        flags=re.IGNORECASE,
     )
+    text = unescape(strip_tags(html))
+    return [block for block in re.split(r"\n\s*\n", text) if block.strip()]
+
+
+def plain_text(markdown_text):
+    """The words a reader sees, without Markdown or HTML, each block ending a sentence."""
+    return run_together(plain_blocks(markdown_text))
+
+
+def marked_snippet(text, patterns):
+    """About SNIPPET_CHARACTERS of `text` around its first match, matches marked."""
+    if not patterns:
+        return finish_snippet(text[:SNIPPET_CHARACTERS])
+    pattern = re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
     first = pattern.search(text)
     start = 0
     if first and first.start() > SNIPPET_CHARACTERS // 3:
@@ -594,8 +756,13 @@ class SimpleSearch:
         self._sorted_matches = {}
 
     def sorted_matches(self, query):
+        query = as_query(query)
         if query not in self._sorted_matches:
-            self._sorted_matches[query] = sorted(self.matches(query), key=Match.sort_key)
+            kinds = list(sources())
+            # Among equals of the same pk, in the kinds' order, as on PostgreSQL.
+            self._sorted_matches[query] = sorted(
+                self.matches(query), key=lambda match: (*match.sort_key(), kinds.index(match.kind))
+            )
         return self._sorted_matches[query]
 
     def count(self, query):
@@ -604,67 +771,107 @@ class SimpleSearch:
     def ranked(self, query, start, stop):
         return self.sorted_matches(query)[start:stop]
 
-    def field_matches(self, fields, term):
-        return reduce(or_, (Q(**{f"{field}__icontains": term}) for field in fields))
+    def suggestion(self, query, count):
+        return ""  # "Did you mean ...?" needs PostgreSQL's pg_trgm
 
-    def term_in_related(self, related, term):
-        rows = related.model._default_manager.filter(**{related.to_item: OuterRef("pk")})
-        return models.Exists(rows.filter(self.field_matches(related.fields, term)))
+    def found_in(self, fields, lookups):
+        """Q: one of `lookups` ((lookup, value) pairs) in one of `fields`."""
+        return reduce(
+            or_,
+            (Q(**{f"{field}__{lookup}": value}) for field in fields for lookup, value in lookups),
+        )
 
-    def matches(self, query):
-        terms = search_terms(query)
-        if not terms:
-            return []
-        found = []
-        for source in sources().values():
-            document = source.document
-            conditions = []
-            scores = []
-            for term in terms:
-                anywhere = self.field_matches(document.fields, term)
-                if document.related is not None:
-                    anywhere |= self.term_in_related(document.related, term)
-                conditions.append(anywhere)
-                weighted = [(document.title, "title"), (document.summary, "summary")]
-                whens = [
-                    When(self.field_matches(fields, term), then=WEIGHTS[weight])
-                    for fields, weight in weighted
-                    if fields  # a kind may have no summary
-                ]
-                scores.append(
-                    Case(*whens, default=WEIGHTS["body"], output_field=models.IntegerField())
-                )
-            rows = (
-                source.public()
-                .filter(reduce(and_, conditions))
-                .annotate(rank=reduce(add, scores))
-                .order_by()
-                .values_list("pk", "rank", "published_at" if source.dated else "updated_at")
-            )
-            found += [
-                Match(source.kind, pk, rank, date.timestamp() if source.dated else None)
-                for pk, rank, date in rows
-            ]
+    def anywhere(self, document, lookups):
+        """Q: one of `lookups` in the document's fields or one of its related rows."""
+        found = self.found_in(document.fields, lookups)
+        if document.related is not None:
+            related = document.related
+            rows = related.model._default_manager.filter(**{related.to_item: OuterRef("pk")})
+            found |= models.Exists(rows.filter(self.found_in(related.fields, lookups)))
         return found
 
+    def condition(self, document, requirement):
+        """Q: every stem somewhere, or one of the other forms somewhere."""
+        either = []
+        if requirement.stems:
+            each = [self.anywhere(document, [("icontains", stem)]) for stem in requirement.stems]
+            either.append(reduce(and_, each))
+        if requirement.forms:
+            either.append(self.anywhere(document, [("iregex", form) for form in requirement.forms]))
+        return reduce(or_, either)
+
+    def score(self, document, lookups, elsewhere):
+        """Where one of `lookups` is: title, summary, else `elsewhere` (body or nowhere)."""
+        weighted = [(document.title, "title"), (document.summary, "summary")]
+        if not elsewhere:
+            weighted.append((document.body, "body"))
+        whens = [
+            When(self.found_in(fields, lookups), then=WEIGHTS[weight])
+            for fields, weight in weighted
+            if fields  # a kind may have no title or summary field
+        ]
+        default = WEIGHTS["body"] if elsewhere else 0
+        return Case(*whens, default=default, output_field=models.IntegerField())
+
+    def matches(self, query):
+        found_all = requirements(query)
+        if not found_all:
+            return []
+        parts = []
+        for kind_order, source in enumerate(sources().values()):
+            document = source.document
+            conditions = [self.condition(document, requirement) for requirement in found_all]
+            scores = []
+            for requirement in found_all:
+                lookups = [("icontains", stem) for stem in requirement.stems]
+                lookups += [("iregex", form) for form in requirement.forms]
+                scores.append(self.score(document, lookups, elsewhere=True))
+                if requirement.typed is not None:
+                    # A glossary term's form as typed counts again where it is, so a
+                    # page with the very words typed comes first.
+                    scores.append(self.score(document, [("iregex", requirement.typed)], False))
+            parts.append(
+                source.public()
+                .filter(reduce(and_, conditions))
+                .annotate(
+                    kind_order=Value(kind_order, output_field=models.IntegerField()),
+                    rank=reduce(add, scores),
+                    date=F("published_at") if source.dated else Value(None, models.DateTimeField()),
+                )
+                .order_by()
+                .values_list("kind_order", "pk", "rank", "date")
+            )
+        kinds = list(sources())
+        # Every kind in one query, however many kinds there are.
+        return [
+            Match(kinds[kind_order], pk, rank, date.timestamp() if date is not None else None)
+            for kind_order, pk, rank, date in parts[0].union(*parts[1:], all=True)
+        ]
+
     def results(self, query, matches):
-        terms = search_terms(query)
+        patterns = [pattern for found in requirements(query) for pattern in found.patterns]
         objects = {}
         all_sources = sources()
         for kind, source in all_sources.items():
             pks = [match.pk for match in matches if match.kind == kind]
-            related = source.document.related
+            document = source.document
             rows = source.public().filter(pk__in=pks) if pks else []
-            if pks and related is not None:
-                rows = rows.prefetch_related(related.accessor)
+            if pks and document.related is not None:
+                rows = rows.prefetch_related(document.related.accessor)
+            if pks and document.prefetch:
+                rows = rows.prefetch_related(*document.prefetch)
             objects[kind] = {item.pk: item for item in rows}
 
         def snippet(kind, item):
             document = all_sources[kind].document
-            texts = [plain_text(getattr(item, name)) for name in document.snippet_fields]
+            blocks = [
+                block
+                for name in document.snippet_fields
+                for block in plain_blocks(getattr(item, name))
+            ]
             if document.related is not None:
                 for row in getattr(item, document.related.accessor).all():
-                    texts.append(" ".join(getattr(row, name) for name in document.related.fields))
-            return marked_snippet(" ".join(text for text in texts if text), terms)
+                    blocks.append(" ".join(getattr(row, name) for name in document.related.fields))
+            return marked_snippet(run_together(blocks), patterns)
 
         return results_in_order(matches, objects, snippet)

@@ -9,6 +9,8 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from easyread.models import EasyReadVersion
+from glossary.models import GlossaryTerm
 from news.models import CabinetDecision, PressRelease
 from priorities.models import Priority
 from publishing.models import Status
@@ -16,6 +18,7 @@ from search.engine import MAX_QUERY_LENGTH, clean_query, search
 from search.views import RESULTS_PER_PAGE
 from tests.factories import (
     CabinetDecisionFactory,
+    GlossaryTermFactory,
     PressReleaseFactory,
     PriorityFactory,
     QuoteFactory,
@@ -46,8 +49,20 @@ def result_links(page):
     ]
 
 
+def every_result_link(client, query):
+    """The results' addresses on every page of results, best first."""
+    links, number = [], 1
+    while True:
+        _, page = search_page(client, query, page=number)
+        links += result_links(page)
+        if not page.find_all("a", rel="next"):
+            return links
+        number += 1
+
+
 def real_pages():
-    """The real content's pages, by a short name."""
+    """The real content's pages, by a short name: "priority 6", its Easy Read version
+    "easy read 6", the glossary's entries ("glossary ehcp")."""
     return {
         "press release": PressRelease.objects.get().get_absolute_url(),
         "decision": CabinetDecision.objects.get().get_absolute_url(),
@@ -55,22 +70,44 @@ def real_pages():
             f"priority {priority.number}": priority.get_absolute_url()
             for priority in Priority.objects.all()
         },
+        **{
+            f"easy read {version.page.number}": version.get_absolute_url()
+            for version in EasyReadVersion.objects.all()
+        },
+        **{f"glossary {term.slug}": term.get_absolute_url() for term in GlossaryTerm.objects.all()},
     }
 
 
 ALL_PRIORITIES = {f"priority {n}" for n in range(1, 7)}
+ADULTHOOD = {"priority 6", "easy read 6", "glossary preparing-for-adulthood", "press release"}
 
 
 @pytest.mark.parametrize(
     "query, expected",
     [
-        ("adulthood", {"priority 6", "press release", "decision"}),
+        ("adulthood", ADULTHOOD | {"decision"}),
         ("Hubbard", {"decision"}),
         ("strategy", {"press release", "decision"} | ALL_PRIORITIES),
-        ("ADULTHOOD", {"priority 6", "press release", "decision"}),
-        ("preparing for adulthood", {"priority 6", "press release", "decision"}),
+        ("ADULTHOOD", ADULTHOOD | {"decision"}),
+        ("preparing for adulthood", ADULTHOOD | {"decision"}),
         ("Cllr Hubbard", {"decision"}),
-        ("families", {"priority 1", "priority 4", "press release", "decision"}),
+        (
+            "families",
+            {"priority 1", "priority 4", "easy read 1", "easy read 4", "press release"}
+            | {"decision"}
+            | {
+                f"glossary {slug}"
+                for slug in (
+                    "annual-review",
+                    "co-production",
+                    "local-area-partnership",
+                    "local-offer",
+                    "parent-carer-council",
+                    "personal-budget",
+                    "practitioner",
+                )
+            },
+        ),
         ("Gill May", {"press release"}),  # a quote's speaker
         ("hippopotamus", set()),
     ],
@@ -78,17 +115,16 @@ ALL_PRIORITIES = {f"priority {n}" for n in range(1, 7)}
 def test_search_finds_the_right_pages(client, real_content, query, expected):
     pages = real_pages()
 
-    _, page = search_page(client, query)
-
-    found = {name for name, url in pages.items() if url in result_links(page)}
+    links = every_result_link(client, query)
+    found = {name for name, url in pages.items() if url in links}
     assert found == expected
-    assert len(result_links(page)) == len(expected)
+    assert len(links) == len(expected)
 
 
 def test_search_says_how_many_results_there_are(client, real_content):
     _, page = search_page(client, "adulthood")
 
-    assert "3 results for ‘adulthood’" in page.text
+    assert "5 results for ‘adulthood’" in page.text
     assert page.title.startswith("Search results for ‘adulthood’")
     assert "1 result for ‘Hubbard’" in search_page(client, "Hubbard")[1].text
     assert "No results for ‘hippopotamus’" in search_page(client, "hippopotamus")[1].text
@@ -170,7 +206,7 @@ def test_every_page_has_a_search_box_in_the_header(client, real_content):
 def test_the_header_search_box_leads_to_results(client, real_content):
     response = client.get(reverse("search"), {"q": "adulthood"})
 
-    assert "3 results" in Page.of(response).text
+    assert "5 results" in Page.of(response).text
 
 
 # Many results --------------------------------------------------------------------------
@@ -307,6 +343,15 @@ HOSTILE_QUERIES = [
     "\ue000adulthood\ue001",  # the snippet markers themselves
     "a" * 10_000,
     "adulthood " * 500,
+    # Glossary terms (their other forms are searched too), in every position
+    '"EHCP',
+    "-EHCP",
+    "EHCP-related",
+    "EHCP or or",
+    '"EHC plan" -"EHCP"',
+    "EHCP " * 60,
+    "SEND EHCP AP SENCO LA ICB SEMH",
+    "adulthod familes",  # misspelt: "Did you mean ...?" on PostgreSQL
 ]
 
 
@@ -494,11 +539,15 @@ def test_postgresql_counts_up_to_a_thousand_and_pages_to_the_last_page_it_offers
 def test_postgresql_ranks_and_pages_like_sorting_every_match(db):
     """The page query reads only the matches with a word in the heading and the newest
     of the rest: the same order as ranking every match, whatever the words (phrases,
-    "or", excluded words, words in the heading but not the whole phrase)."""
-    from search.engine import PostgresSearch, stored_vector_matches
+    "or", excluded words, words in the heading but not the whole phrase, a glossary
+    term's forms searched with the words typed ranking again)."""
+    from search.engine import PostgresSearch, make_query, stored_vector_matches
 
+    GlossaryTermFactory(term="Young people", abbreviation="YP", other_forms="young persons")
     now = timezone.now()
     texts = [
+        ("YP news", "Plain words.", "Nothing."),
+        ("Other news", "Plain words.", "a club for young persons"),
         ("Young people", "Plain words.", "Nothing."),
         ("People", "young and old", "Nothing."),
         ("Other news", "Plain words.", "young people here"),
@@ -521,14 +570,17 @@ def test_postgresql_ranks_and_pages_like_sorting_every_match(db):
             published_at=now - timedelta(hours=n, minutes=30),
         )
     backend = PostgresSearch()
-    for query in ["young people", '"young people"', "young or old", "people -old", "people"]:
+    kinds = (("news", PressRelease), ("decision", CabinetDecision), ("glossary", GlossaryTerm))
+    queries = ["young people", '"young people"', "young or old", "people -old", "people"]
+    for query in [*queries, "YP", "YP -old", '"YP" or old', "young persons news"]:
         every = backend.ranked(query, 0, 100)  # all of them: the rest unlimited
+        expanded = make_query(query).expanded
         assert {(match.kind, match.pk) for match in every} == {
             (kind, item.pk)
-            for kind, model in (("news", PressRelease), ("decision", CabinetDecision))
-            for item in model.objects.filter(stored_vector_matches(model, query))
+            for kind, model in kinds
+            for item in model.objects.filter(stored_vector_matches(model, expanded))
         }, query
-        ranks = [(-match.rank, -match.timestamp) for match in every]
+        ranks = [match.sort_key()[:2] for match in every]
         assert every and ranks == sorted(ranks), query
         for start in (0, 10, 20):
             assert backend.ranked(query, start, start + 10) == every[start : start + 10], query

@@ -12,11 +12,19 @@ from django.db.migrations.loader import MigrationLoader
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from easyread.models import EasyReadVersion
+from glossary.models import GlossaryTerm
 from news.models import CabinetDecision, PressRelease, Quote
 from priorities.models import Priority
 from search.engine import search
 from search.vectors import SearchVectorIndex, stored_vectors
-from tests.factories import CabinetDecisionFactory, PressReleaseFactory, QuoteFactory
+from tests.factories import (
+    CabinetDecisionFactory,
+    EasyReadPointFactory,
+    EasyReadVersionFactory,
+    PressReleaseFactory,
+    QuoteFactory,
+)
 
 postgresql_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the vectors are filled on PostgreSQL only"
@@ -28,7 +36,14 @@ def models_with_vectors():
 
 
 def test_every_searched_model_declares_its_vectors_and_what_keeps_them():
-    assert set(models_with_vectors()) == {Priority, PressRelease, Quote, CabinetDecision}
+    assert set(models_with_vectors()) == {
+        Priority,
+        PressRelease,
+        Quote,
+        CabinetDecision,
+        GlossaryTerm,
+        EasyReadVersion,
+    }
     for model in models_with_vectors():
         assert model.search_triggers, model
         indexed = {
@@ -156,6 +171,29 @@ def test_a_press_release_is_found_by_its_quotes_as_they_are_edited_moved_and_del
     assert [r.object for r in search("kingfishers")] == [other]
 
     quote.delete()
+
+    assert list(search("kingfishers")) == []
+
+
+@pytest.mark.django_db
+def test_an_easy_read_page_is_found_by_its_points_as_they_are_edited_moved_and_deleted():
+    """PostgreSQL: the points' trigger makes their version's vector again."""
+    version = EasyReadVersionFactory(title="Easy Read", intro="About our plan.")
+    other = EasyReadVersionFactory(title="Other Easy Read", intro="About our plan.")
+    point = EasyReadPointFactory(version=version, text="We like otters.")
+
+    point.text = "We like kingfishers."
+    point.save()
+
+    assert [r.object for r in search("kingfishers")] == [version]
+    assert list(search("otters")) == []
+
+    point.version = other
+    point.save()
+
+    assert [r.object for r in search("kingfishers")] == [other]
+
+    point.delete()
 
     assert list(search("kingfishers")) == []
 
