@@ -56,7 +56,7 @@ def test_a_list_page_names_its_search_its_filters_and_its_feedback(every_page_ty
     ]
     assert [name_of(search, form) for form in search.find_all("form")] == [
         "Search this site",
-        "Search the priorities, news and decisions",
+        "Search the priorities, news, decisions, glossary and Easy Read",
         "Was this page useful?",
     ]
 
