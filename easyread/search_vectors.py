@@ -42,20 +42,9 @@ EASY_READ_VERSION = Trigger(
 
 # A point added, changed, moved or deleted: its version's vector is made again (setting
 # it to NULL runs the version's trigger).
-POINT_REFRESHES_VERSION = Trigger(
+POINT_REFRESHES_VERSION = Trigger.part_refreshes_whole(
     name="easyread_easyreadpoint_refresh_version",
     table="easyread_easyreadpoint",
-    timing="AFTER",
-    events=("INSERT", "UPDATE", "DELETE"),
-    body="""
-    BEGIN
-      IF TG_OP <> 'INSERT' THEN
-        UPDATE easyread_easyreadversion SET search_vector = NULL WHERE id = OLD.version_id;
-      END IF;
-      IF TG_OP <> 'DELETE' THEN
-        UPDATE easyread_easyreadversion SET search_vector = NULL WHERE id = NEW.version_id;
-      END IF;
-      RETURN NULL;
-    END
-    """,
+    whole_table="easyread_easyreadversion",
+    foreign_key="version_id",
 )

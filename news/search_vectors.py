@@ -44,22 +44,11 @@ PRESS_RELEASE = Trigger(
 
 # A quote added, changed or deleted: its press release's vector is made again (setting
 # it to NULL runs the press release's trigger).
-QUOTE_REFRESHES_PRESS_RELEASE = Trigger(
+QUOTE_REFRESHES_PRESS_RELEASE = Trigger.part_refreshes_whole(
     name="news_quote_refresh_press_release",
     table="news_quote",
-    timing="AFTER",
-    events=("INSERT", "UPDATE", "DELETE"),
-    body="""
-    BEGIN
-      IF TG_OP <> 'INSERT' THEN
-        UPDATE news_pressrelease SET search_vector = NULL WHERE id = OLD.press_release_id;
-      END IF;
-      IF TG_OP <> 'DELETE' THEN
-        UPDATE news_pressrelease SET search_vector = NULL WHERE id = NEW.press_release_id;
-      END IF;
-      RETURN NULL;
-    END
-    """,
+    whole_table="news_pressrelease",
+    foreign_key="press_release_id",
 )
 
 # A quote's own vector (migrations/0005). Search reads quotes through their press

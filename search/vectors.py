@@ -98,6 +98,30 @@ class Trigger:
     events: tuple[str, ...]  # "INSERT", "UPDATE", "DELETE"
     body: str  # the function's body, BEGIN ... END
 
+    @classmethod
+    def part_refreshes_whole(cls, name, table, whole_table, foreign_key):
+        """A trigger on the table of an item's parts (a press release's quotes, an Easy
+        Read page's points): a part added, changed, moved to another item or deleted
+        makes its item's vector again, by setting it to NULL, which runs the item's
+        own trigger."""
+        return cls(
+            name=name,
+            table=table,
+            timing="AFTER",
+            events=("INSERT", "UPDATE", "DELETE"),
+            body=f"""
+    BEGIN
+      IF TG_OP <> 'INSERT' THEN
+        UPDATE {whole_table} SET search_vector = NULL WHERE id = OLD.{foreign_key};
+      END IF;
+      IF TG_OP <> 'DELETE' THEN
+        UPDATE {whole_table} SET search_vector = NULL WHERE id = NEW.{foreign_key};
+      END IF;
+      RETURN NULL;
+    END
+    """,
+        )
+
 
 class AlreadyOnPostgreSQL(migrations.SeparateDatabaseAndState):
     """Schema operations that PostgreSQL already has (earlier migrations made them in
