@@ -11,9 +11,10 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from news.models import CabinetDecision, PressRelease
+from news.models import CabinetDecision
 from priorities.models import Priority, Strategy
 from publishing.models import Status
+from tests import test_pages
 from tests.factories import (
     CabinetDecisionFactory,
     DecisionPointFactory,
@@ -35,14 +36,9 @@ def page_at(client, url):
 
 
 def public_urls():
+    """tests/test_pages.py's public pages, and the others that speak of the strategy."""
     return [
-        reverse("home"),
-        reverse("priorities:index"),
-        *(priority.get_absolute_url() for priority in Priority.objects.order_by("number")),
-        reverse("news:index"),
-        *(item.get_absolute_url() for item in PressRelease.objects.all()),
-        reverse("decisions:index"),
-        *(item.get_absolute_url() for item in CabinetDecision.objects.all()),
+        *test_pages.public_urls(),
         reverse("progress:index"),
         reverse("search"),
         reverse("glossary:index"),
