@@ -17,7 +17,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_manage(*args, **env):
-    production = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    production = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("DJANGO_") and k not in ("SITE_URL", "PORT")
+    }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -31,6 +35,7 @@ def run_manage(*args, **env):
 PRODUCTION = {
     "DJANGO_SECRET_KEY": "a-long-random-production-secret-key-for-this-test-0123456789",
     "DJANGO_ALLOWED_HOSTS": "send-strategy.example.gov.uk",
+    "SITE_URL": "https://send-strategy.example.gov.uk",
 }
 
 
@@ -65,6 +70,29 @@ def proxy_count_warnings():
         for message in run_checks(include_deployment_checks=True)
         if message.id == "operations.W001"
     ]
+
+
+@pytest.mark.parametrize(
+    ("site_url", "says"),
+    [
+        (None, "'http://127.0.0.1:8000'"),
+        ("http://send-strategy.example.gov.uk", "to plain http"),
+        ("https://localhost", "to this machine"),
+    ],
+)
+def test_the_deployment_checklist_warns_when_shared_links_would_lead_nowhere(site_url, says):
+    production = {**PRODUCTION, "DJANGO_TRUSTED_PROXY_COUNT": "1"}
+    production.pop("SITE_URL")
+    if site_url:
+        production["SITE_URL"] = site_url
+
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **production)
+
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert "operations.W002" in output
+    assert says in output
+    assert "Set SITE_URL to the site's public https address" in output
 
 
 @pytest.mark.parametrize(
