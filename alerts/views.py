@@ -90,9 +90,13 @@ def confirm(request, token):
     try:
         subscription, frequency = read_confirm_token(token)
     except LinkProblem as problem_:
-        return render(request, "alerts/link_problem.html", {"reason": problem_.reason}, status=400)
+        # A link we never made is not found; one expired or used is a bad request.
+        status = 404 if problem_.reason == "bad" else 400
+        return render(
+            request, "alerts/link_problem.html", {"reason": problem_.reason}, status=status
+        )
     if frequency not in Frequency.values:
-        return render(request, "alerts/link_problem.html", {"reason": "bad"}, status=400)
+        return render(request, "alerts/link_problem.html", {"reason": "bad"}, status=404)
     subscription.confirm(frequency)
     subscriber = subscription.subscriber
     return render(

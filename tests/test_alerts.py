@@ -131,7 +131,7 @@ def test_a_tampered_link_does_not_work(client, db, smtp):
 
     response = client.get(link.replace("/confirm/", "/confirm/x"))
 
-    assert response.status_code == 400
+    assert response.status_code == 404
     assert "This link does not work" in response.content.decode()
 
 
