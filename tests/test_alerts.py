@@ -377,3 +377,50 @@ def test_the_privacy_page_says_what_is_kept_and_is_in_every_footer(client, db):
         "How to have your information deleted",
     ]:
         assert words in page
+
+
+# The admin -------------------------------------------------------------------------------
+
+
+def confirmed_subscriber(email, *lists):
+    subscriber = Subscriber.objects.create(email=email, confirmed_at=timezone.now())
+    for what, frequency in lists:
+        Subscription.objects.create(
+            subscriber=subscriber, what=what, frequency=frequency, confirmed_at=timezone.now()
+        )
+    return subscriber
+
+
+@pytest.mark.parametrize("role_client", ["editor_client", "publisher_client"])
+def test_editors_and_publishers_see_counts_per_list_but_no_address(request, db, role_client):
+    staff = request.getfixturevalue(role_client)
+    confirmed_subscriber("one@example.com", (What.NEWS, Frequency.DAILY))
+    confirmed_subscriber("two@example.com", (What.NEWS, Frequency.DAILY))
+    confirmed_subscriber("three@example.com", (What.DECISIONS, Frequency.WEEKLY))
+
+    counts = staff.get(reverse("admin:alerts_subscription_changelist"))
+    addresses = staff.get(reverse("admin:alerts_subscriber_changelist"))
+    home = staff.get(reverse("admin:index"))
+
+    page = counts.content.decode()
+    assert counts.status_code == 200
+    assert re.search(r"News</th><td>Once a day, a summary</td><td>2</td>", page)
+    assert re.search(r"Decisions</th><td>Once a week, a summary</td><td>1</td>", page)
+    assert "@example.com" not in page
+    assert addresses.status_code == 403
+    assert reverse("admin:alerts_subscriber_changelist") not in home.content.decode()
+
+
+def test_addresses_are_seen_only_with_the_permission_an_administrator_grants(
+    db, editor_client, django_user_model
+):
+    from django.contrib.auth.models import Permission
+
+    confirmed_subscriber("one@example.com", (What.NEWS, Frequency.DAILY))
+    editor = django_user_model.objects.get(username="editor")
+    editor.user_permissions.add(Permission.objects.get(codename="view_subscriber_address"))
+
+    response = editor_client.get(reverse("admin:alerts_subscriber_changelist"))
+
+    assert response.status_code == 200
+    assert "one@example.com" in response.content.decode()
