@@ -7,7 +7,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from .tokens import CONFIRM_DAYS, confirm_token, manage_token
+from .models import CONFIRM_DAYS
+from .tokens import confirm_token, manage_token
 
 
 def absolute(path):

@@ -6,16 +6,31 @@ but that link is sent before. The links carry signed ids (alerts/tokens.py), nev
 address, so no secret is stored here. An address with no subscriptions left is deleted.
 """
 
+from datetime import timedelta
+
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
 from feedback.models import AnswerCountQuerySet
 
+CONFIRM_DAYS = 7  # how long a confirmation link works, and an unconfirmed request is kept
+
 
 class SubscriberQuerySet(models.QuerySet):
     def for_email(self, email):
         return self.filter(email__iexact=email.strip())
+
+
+def forget_unconfirmed(now=None):
+    """Delete what was asked for and never confirmed within the link's life: the
+    subscriptions, then any address left with none. Returns how many addresses went."""
+    cutoff = (now or timezone.now()) - timedelta(days=CONFIRM_DAYS)
+    Subscription.objects.filter(confirmed_at__isnull=True, updated_at__lt=cutoff).delete()
+    deleted, _ = Subscriber.objects.filter(
+        created_at__lt=cutoff, subscriptions__isnull=True
+    ).delete()
+    return deleted
 
 
 class Subscriber(models.Model):

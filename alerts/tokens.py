@@ -11,9 +11,8 @@ from datetime import timedelta
 
 from django.core import signing
 
-from .models import Subscriber, Subscription
+from .models import CONFIRM_DAYS, Subscriber, Subscription
 
-CONFIRM_DAYS = 7
 CONFIRM_SALT = "alerts.confirm"
 MANAGE_SALT = "alerts.manage"
 

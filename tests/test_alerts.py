@@ -424,3 +424,21 @@ def test_addresses_are_seen_only_with_the_permission_an_administrator_grants(
 
     assert response.status_code == 200
     assert "one@example.com" in response.content.decode()
+
+
+def test_an_address_never_confirmed_is_forgotten_after_7_days(client, db, smtp):
+    from django.core.management import call_command
+
+    confirmed(client, smtp, email="kept@example.com")
+    ask(client, email="kept@example.com", what="progress")  # never confirmed
+    ask(client, email="never@example.com")
+
+    call_command("forget_unconfirmed_alerts", verbosity=0)
+    assert Subscriber.objects.count() == 2
+
+    with time_machine.travel(timezone.now() + timedelta(days=7, minutes=1)):
+        call_command("forget_unconfirmed_alerts", verbosity=0)
+
+    [kept] = Subscriber.objects.all()
+    assert kept.email == "kept@example.com"
+    assert [s.what for s in kept.subscriptions.all()] == [What.NEWS]
