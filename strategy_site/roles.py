@@ -13,7 +13,7 @@ every row).
 
 It lives here, in the project, because it names every app's models, and the shared
 `publishing` app that applies it (`publishing.roles.apply_roles`) may know none of
-them. The migrations strategy_site 0004 to 0007 apply it. Changed it? Add a
+them. The migrations strategy_site 0004 to 0008 apply it. Changed it? Add a
 migration that applies it again (`operations = [grant(EDITORIAL_ROLES, undo=False)]`),
 depending on the migrations that make the models it names.
 """
@@ -48,5 +48,9 @@ EDITORIAL_ROLES = {
     # correct them (which changes every page showing it, live ones too) and delete a
     # picture no page uses. Both add pictures from the page that shows them.
     "images.image":                        ("view",                   "add change delete view"),
+    # Email alerts: both see how many people get each list, never who. Addresses need
+    # "View subscriber addresses", which only an administrator grants, to a person.
+    "alerts.subscription":                 ("view",                   "view"),
+    "alerts.subscriber":                   ("",                       ""),
 }
 # fmt: on

@@ -30,6 +30,8 @@ urlpatterns = [
     path("get-help/", include("helpcontacts.urls")),
     path("glossary/", include("glossary.urls")),
     path("feedback/", include("feedback.urls")),
+    # /alerts/ (subscribe, confirm, manage) and /privacy/.
+    path("", include("alerts.urls")),
     # Easy Read pages sit beside the pages they pair with (e.g. /priorities/<slug>/easy-read/).
     path("", include("easyread.urls")),
     # /progress/, /you-said-we-did/ and the open data downloads.

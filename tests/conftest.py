@@ -86,3 +86,19 @@ def empty_process_cache():
     for cache in caches.all(initialized_only=False):
         if isinstance(cache, LocMemCache):
             cache.clear()
+
+
+@pytest.fixture
+def smtp(settings):
+    """A real SMTP server on a free port, with the site sending through it: its `inbox`
+    holds every email that arrived, parsed (tests/smtp.py)."""
+    from tests.smtp import SMTPServer
+
+    with SMTPServer() as server:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST = "127.0.0.1"
+        settings.EMAIL_PORT = server.port
+        settings.EMAIL_USE_TLS = False
+        settings.EMAIL_HOST_USER = ""
+        settings.EMAIL_HOST_PASSWORD = ""
+        yield server.inbox

@@ -126,7 +126,7 @@ PUBLIC_PAGES = [
 ]
 LIST_PAGES = ["news:index", "decisions:index"]
 # Endpoints that only take a form's POST (a GET is told so with 405).
-POST_ONLY = ["feedback:submit"]
+POST_ONLY = ["feedback:submit", "alerts:subscribe-post", "alerts:manage-link-post"]
 
 
 def test_the_public_url_patterns_include_every_page():

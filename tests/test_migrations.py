@@ -28,6 +28,7 @@ OUR_APPS = [
     "glossary",
     "easyread",
     "feedback",
+    "alerts",
     "progress",
     "publishing",
     "images",

@@ -56,6 +56,8 @@ WRITES = {"add", "change", "delete"}
 NOT_SHOWN = {
     "feedback.pagefeedback": "what visitors tell us, read in the admin",
     "publishing.previewlink": "a private link for sign-off",
+    "alerts.subscription": "counts of who asked for email alerts, read in the admin",
+    "alerts.subscriber": "email addresses, for those an administrator allows",
 }
 
 
