@@ -10,7 +10,6 @@ import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
-from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from alerts.models import Change, Delivery, Frequency, Sending, Subscriber, Subscription, What
