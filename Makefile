@@ -33,7 +33,12 @@ content: migrate ## Load the real strategy content (skips content that is alread
 
 # PORT goes to the site too (also as `make run PORT=8301`): unless SITE_URL is set, its
 # canonical, preview and share links use the same port.
-run: content ## Set up everything and serve the site at http://127.0.0.1:$(PORT)/
+# The email alert worker (manage.py db_worker) runs beside the server and stops with it.
+# Without EMAIL_HOST, emails are written as files to sent-emails/ to read.
+run: content ## Set up everything and serve the site at http://127.0.0.1:$(PORT)/ (with the email worker)
+	@echo "Starting the email alert worker beside the site; emails are written to sent-emails/."
+	@PORT=$(PORT) $(MANAGE) db_worker --interval 2 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	PORT=$(PORT) $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 test: install chromium lint ## Run the checks, the layer contract and the whole test suite (DATABASE_URL picks the database)

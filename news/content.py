@@ -20,6 +20,7 @@ class PressReleaseContent(content.Content):
     model = PressRelease
     kind = "news"
     label = "Press release"
+    alert_list = "news"
     in_feed = True
     has_card = True
     article = True
@@ -74,6 +75,7 @@ class CabinetDecisionContent(content.Content):
     model = CabinetDecision
     kind = "decision"
     label = "Cabinet decision"
+    alert_list = "decisions"
     in_feed = True
     has_card = True
     article = True

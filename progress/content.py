@@ -25,6 +25,15 @@ class ProgressUpdateContent(content.Content):
     model = ProgressUpdate
     kind = "progress-update"
     label = "Progress update"
+    alert_list = "progress"
+
+    def is_public(self, item):
+        """Public with its deliverable: an update shows on the deliverable's page."""
+        return item.is_published and item.deliverable.is_published
+
+    def summary(self, item):
+        status = f" Its status is now: {item.new_status_label}." if item.new_status else ""
+        return f"An update on “{item.deliverable.title}”.{status}"
 
     def priorities(self, item):
         return [item.deliverable.priority]
@@ -35,6 +44,10 @@ class YouSaidWeDidContent(content.Content):
     model = YouSaidWeDid
     kind = "you-said-we-did"
     label = "You said, we did"
+    alert_list = "progress"
+
+    def summary(self, item):
+        return "What families and young people said, and what was done about it."
 
 
 content.register_sitemaps(SITEMAPS)

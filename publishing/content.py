@@ -119,6 +119,10 @@ class Content:
     article = False  # a dated article: og:type "article", its dates, JSON-LD
     search: SearchDocument | None = None  # found by site search
     easy_read: EasyReadPairing | None = None  # can have an Easy Read version
+    # The email alert list it belongs to ("news", "decisions", "progress"), or "" for
+    # none: its publication and its public change notes are sent to the people who
+    # asked for that list, for everything, or for one of its priorities (alerts/).
+    alert_list = ""
     # The URL name of its page, so an error page at such an address (410 Gone) is
     # not presented as something to share.
     detail_view_name = ""

@@ -78,7 +78,7 @@ INSTALLED_APPS = [
     "easyread",
     "feedback",
     "progress",
-    # Email alerts: who asked for which lists (knows priorities; sends nothing yet).
+    # Email alerts: who asked for which lists, and what was sent to whom.
     "alerts",
     # Shared apps: they know no content type (see docs/notes/layers.md).
     "publishing",
@@ -87,6 +87,9 @@ INSTALLED_APPS = [
     "sharing",
     "pagecache",
     "operations",
+    # Background work: Django's tasks API (backported) and its database queue.
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 # The header middleware comes before WhiteNoise so static files get the headers too.
@@ -230,7 +233,30 @@ EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
 if DEBUG and not EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
-    EMAIL_FILE_PATH = BASE_DIR / "sent-emails"
+    EMAIL_FILE_PATH = Path(os.environ.get("EMAIL_FILE_PATH") or BASE_DIR / "sent-emails")
+
+# Background work (sending alert emails). The database queue is the default, so nothing
+# else is needed: `manage.py db_worker` runs the tasks (`make run` starts one beside the
+# server). TASKS_BACKEND=redis runs the same tasks on Redis through RQ instead (needs
+# REDIS_URL and `pip install .[rq]`; workers: `manage.py rqworker --job-class
+# django_tasks_rq.Job`). See docs/notes/alerts.md.
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database")
+if TASKS_BACKEND == "redis":
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+elif TASKS_BACKEND == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+else:
+    raise ImproperlyConfigured("TASKS_BACKEND must be 'database' or 'redis'.")
+
+# Alert sending: how many emails a worker takes at a time (a worker killed mid-send may
+# send at most these again), and how long they stay its own before another worker may
+# take them over.
+ALERTS_CHUNK = int(os.environ.get("ALERTS_CHUNK") or 50)
+ALERTS_LEASE_SECONDS = int(os.environ.get("ALERTS_LEASE_SECONDS") or 300)
+# How many workers share one change's emails (one send task each).
+ALERTS_SENDERS = int(os.environ.get("ALERTS_SENDERS") or 2)
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -19,6 +19,17 @@ class Inbox:
 
     def __init__(self):
         self.messages = []
+        self.refused = set()
+
+    def refuse(self, address):
+        """Answer this address as a mail server answers one that does not exist."""
+        self.refused.add(address.lower())
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.lower() in self.refused:
+            return "550 5.1.1 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         message = message_from_bytes(envelope.content, policy=default)
