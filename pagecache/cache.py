@@ -55,13 +55,13 @@ QUERY_PAGES_PER_PATH = 30
 
 # Models whose changes never show on a kept page (a kept page is a 200, so an old
 # address's redirect is never one): saving them, on every sign-in, every editor
-# request, every feedback answer, must not empty the page cache.
+# request, every feedback answer or rate-limit count, must not empty the page cache.
 IGNORED = frozenset(
     "sessions.session admin.logentry reversion.revision reversion.version "
     "publishing.previewlink publishing.slugrecord contenttypes.contenttype "
     "auth.permission".split()
 )
-IGNORED_APPS = frozenset({"axes", "feedback"})
+IGNORED_APPS = frozenset({"axes", "feedback", "ratelimits"})
 
 
 # --- what may be kept: page_key for the request, may_keep for the response -----------

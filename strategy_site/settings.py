@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "sharing",
     "pagecache",
     "operations",
+    "ratelimits",
 ]
 
 # The header middleware comes before WhiteNoise so static files get the headers too.
