@@ -15,8 +15,6 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from feedback.models import AnswerCountQuerySet
-
 CONFIRM_DAYS = 7  # how long a confirmation link works, and an unconfirmed request is kept
 
 
@@ -181,33 +179,6 @@ class Subscription(models.Model):
         if self.subscriber.confirmed_at is None:
             self.subscriber.confirmed_at = now
             self.subscriber.save(update_fields=["confirmed_at"])
-
-
-class EmailCount(models.Model):
-    """How many alert emails were asked for lately, per address and per client, for the
-    rate limit (alerts/protection.py). Kept in the database for the reasons feedback's
-    AnswerCount is, and counted the same way."""
-
-    client = models.CharField(
-        max_length=64,
-        unique=True,
-        help_text="A keyed hash of an email address or a visitor's address, never the address.",
-    )
-    window_started_at = models.DateTimeField(
-        db_index=True, help_text="When the first request of the window came."
-    )
-    answers = models.PositiveIntegerField(
-        "requests", default=1, help_text="Requests counted since then."
-    )
-
-    objects = AnswerCountQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = "alert requests from one address"
-        verbose_name_plural = "alert requests from one address"
-
-    def __str__(self):
-        return f"{self.answers} since {self.window_started_at:%Y-%m-%d %H:%M}"
 
 
 # What is sent -------------------------------------------------------------------------

@@ -41,9 +41,10 @@ PAGE_KEY_PREFIX = "page-cache:page:"
 QUERY_PAGES_KEY_PREFIX = "page-cache:query-pages:"
 CHANGES_CHANNEL = "page-cache:changes"  # with Redis, every change is announced here too
 
-# Query parameters the public pages use: lists' filters and pages, the search words.
-# Any other parameter (tracking tags, cache-busting) is served by Django, not kept.
-PAGE_PARAMETERS = frozenset({"page", "priority", "year", "q"})
+# Query parameters the public pages use: lists' filters and pages, the search words,
+# what the email alerts form has chosen. Any other parameter (tracking tags,
+# cache-busting) is served by Django, not kept.
+PAGE_PARAMETERS = frozenset({"page", "priority", "year", "q", "about"})
 STAFF_PATH_PREFIXES = ("/admin/", "/markdownx/")
 BODY_HEADERS = frozenset({"content-length", "content-type", "content-encoding"})  # not in a 304
 MAX_BODY_BYTES = 4 * 1024 * 1024  # bigger pages are served but not kept
@@ -55,13 +56,13 @@ QUERY_PAGES_PER_PATH = 30
 
 # Models whose changes never show on a kept page (a kept page is a 200, so an old
 # address's redirect is never one): saving them, on every sign-in, every editor
-# request, every feedback answer, must not empty the page cache.
+# request, every feedback answer or rate-limit count, must not empty the page cache.
 IGNORED = frozenset(
     "sessions.session admin.logentry reversion.revision reversion.version "
     "publishing.previewlink publishing.slugrecord contenttypes.contenttype "
     "auth.permission".split()
 )
-IGNORED_APPS = frozenset({"axes", "feedback"})
+IGNORED_APPS = frozenset({"axes", "feedback", "ratelimits"})
 
 
 # --- what may be kept: page_key for the request, may_keep for the response -----------

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "sharing",
     "pagecache",
     "operations",
+    "ratelimits",
     # Background work: Django's tasks API (backported) and its database queue.
     "django_tasks",
     "django_tasks_db",

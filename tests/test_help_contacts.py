@@ -283,6 +283,7 @@ def contact_pages():
         "formats": reverse("accessibility:formats"),
         "statement": reverse("accessibility:statement"),
         "feedback-thanks": reverse("feedback:thanks") + "?page=/news/",
+        "privacy": reverse("alerts:privacy"),
     }
 
 
