@@ -53,6 +53,7 @@ class Subscriber(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = "email alert subscriber"
+        verbose_name_plural = "subscriber addresses"
         constraints = [
             models.UniqueConstraint(Lower("email"), name="alerts_subscriber_email_unique_ci"),
         ]
@@ -137,6 +138,7 @@ class Subscription(models.Model):
     class Meta:
         ordering = ["what", "priority__number"]
         verbose_name = "email alert subscription"
+        verbose_name_plural = "people per list"
         constraints = [
             models.UniqueConstraint(
                 "subscriber",
@@ -203,20 +205,26 @@ class ChangeQuerySet(models.QuerySet):
     def with_counts(self):
         """Each change with how many of its emails are waiting, sent and failed, in one
         query."""
-        return self.annotate(
-            emails_queued=models.Count(
-                "deliveries",
-                filter=models.Q(
-                    deliveries__status__in=[Delivery.Status.QUEUED, Delivery.Status.SENDING]
-                ),
+        return self.annotate(**email_counts())
+
+
+def email_counts():
+    """How many of a change's or digest's emails are waiting, sent and failed: the
+    annotations of their `with_counts()`."""
+    return {
+        "emails_queued": models.Count(
+            "deliveries",
+            filter=models.Q(
+                deliveries__status__in=[Delivery.Status.QUEUED, Delivery.Status.SENDING]
             ),
-            emails_sent=models.Count(
-                "deliveries", filter=models.Q(deliveries__status=Delivery.Status.SENT)
-            ),
-            emails_failed=models.Count(
-                "deliveries", filter=models.Q(deliveries__status=Delivery.Status.FAILED)
-            ),
-        )
+        ),
+        "emails_sent": models.Count(
+            "deliveries", filter=models.Q(deliveries__status=Delivery.Status.SENT)
+        ),
+        "emails_failed": models.Count(
+            "deliveries", filter=models.Q(deliveries__status=Delivery.Status.FAILED)
+        ),
+    }
 
 
 class Change(models.Model):
@@ -265,6 +273,7 @@ class Change(models.Model):
     class Meta:
         ordering = ["-due_at", "-pk"]
         verbose_name = "email alert"
+        verbose_name_plural = "email alerts sent"
         constraints = [
             models.UniqueConstraint(
                 "content_type",
@@ -290,6 +299,13 @@ class Change(models.Model):
         return f"{prefix}: {self.title}"
 
 
+class DigestQuerySet(models.QuerySet):
+    def with_counts(self):
+        """Each summary with how many of its emails are waiting, sent and failed, in one
+        query."""
+        return self.annotate(**email_counts())
+
+
 class Digest(models.Model):
     """One daily or weekly summary: the changes announced in its period, gathered into
     one email per person who asked for that. Made once per period (a unique
@@ -300,10 +316,12 @@ class Digest(models.Model):
     period_end = models.DateTimeField("until")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = DigestQuerySet.as_manager()
+
     class Meta:
         ordering = ["-period_start"]
-        verbose_name = "email alert summary"
-        verbose_name_plural = "email alert summaries"
+        verbose_name = "daily or weekly summary"
+        verbose_name_plural = "daily and weekly summaries sent"
         constraints = [
             models.UniqueConstraint(
                 "frequency", "period_start", name="alerts_digest_one_per_period"
@@ -364,8 +382,8 @@ class Delivery(models.Model):
     objects = DeliveryQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "email alert sent"
-        verbose_name_plural = "email alerts sent"
+        verbose_name = "email to one subscriber"
+        verbose_name_plural = "emails to one subscriber"
         constraints = [
             models.UniqueConstraint(
                 "subscriber",

@@ -15,11 +15,24 @@ from markdownx.admin import MarkdownxModelAdmin
 from publishing.history import HistoryAdmin
 from publishing.models import ChangeNote, PreviewLink, Status
 
+_object_tools = []  # callables(request, item) -> (label, url) or None
+
+
+def add_object_tool(tool):
+    """Offer a link at the top of every saved content item's change form, from an app
+    this one may not import (email alerts' "Email me a preview"): `tool(request, item)`
+    returns the link's (label, url), or None where it does not apply or the person may
+    not use it. Usable as a decorator; registering twice adds it once."""
+    if tool not in _object_tools:
+        _object_tools.append(tool)
+    return tool
+
 
 class ContentAdmin(HistoryAdmin, MarkdownxModelAdmin):
     """Admin defaults for every content type: Markdown fields get the live-preview
     editor, and a handful of priorities show as tick boxes rather than a
-    multi-select that needs Ctrl-click."""
+    multi-select that needs Ctrl-click. Other apps' links (`add_object_tool`) are
+    offered on the change form."""
 
     formfield_overrides = {
         **MarkdownxModelAdmin.formfield_overrides,
@@ -31,6 +44,11 @@ class ContentAdmin(HistoryAdmin, MarkdownxModelAdmin):
 
     class Media:
         js = ["admin/js/markdownx-upload-errors.js"]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        links = (tool(request, obj) for tool in _object_tools) if obj and obj.pk else ()
+        context["other_object_tools"] = [link for link in links if link]
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
 
 PUBLISHING_FIELDSET = (

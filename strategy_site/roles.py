@@ -52,5 +52,10 @@ EDITORIAL_ROLES = {
     # "View subscriber addresses", which only an administrator grants, to a person.
     "alerts.subscription":                 ("view",                   "view"),
     "alerts.subscriber":                   ("",                       ""),
+    # Each alert and summary with how many emails went (numbers, never who). Publishers
+    # may pause all sending; editors see whether it is paused.
+    "alerts.change":                       ("view",                   "view"),
+    "alerts.digest":                       ("view",                   "view"),
+    "alerts.sending":                      ("view",                   "change view"),
 }
 # fmt: on

@@ -58,6 +58,9 @@ NOT_SHOWN = {
     "publishing.previewlink": "a private link for sign-off",
     "alerts.subscription": "counts of who asked for email alerts, read in the admin",
     "alerts.subscriber": "email addresses, for those an administrator allows",
+    "alerts.change": "how many emails each alert sent, read in the admin",
+    "alerts.digest": "how many emails each summary sent, read in the admin",
+    "alerts.sending": "the switch that pauses alert emails",
 }
 
 
