@@ -142,6 +142,12 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The site and its email workers write to one SQLite file. A transaction that read
+    # first and then writes (a worker taking emails to send) would fail at once with
+    # "database is locked" if another process was writing; taking the write lock as the
+    # transaction begins makes it wait its turn instead (Django's SQLite notes).
+    DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
