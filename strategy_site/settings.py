@@ -245,11 +245,19 @@ if DEBUG and not EMAIL_HOST:
 # else is needed: `manage.py db_worker` runs the tasks (`make run` starts one beside the
 # server). TASKS_BACKEND=redis runs the same tasks on Redis through RQ instead (needs
 # REDIS_URL and `pip install .[rq]`; workers: `manage.py rqworker --job-class
-# django_tasks_rq.Job`). See docs/notes/alerts.md.
+# django_tasks_rq.Job --with-scheduler default`, the scheduler for items published for
+# later). See docs/notes/alerts.md.
 TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database")
 if TASKS_BACKEND == "redis":
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
-    RQ_QUEUES = {"default": {"URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")}}
+    RQ_QUEUES = {
+        "default": {
+            "URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+            # RQ stops a job after 3 minutes unless told otherwise; a send task runs
+            # until its change's emails are all sent, which a long list takes longer.
+            "DEFAULT_TIMEOUT": 3600,
+        }
+    }
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 elif TASKS_BACKEND == "database":
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
