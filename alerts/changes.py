@@ -15,6 +15,8 @@ the registry, keeps what the email will say, and queues one email per person
 (`fan_out`). `manage.py send_alerts` announces anything whose task was lost.
 """
 
+from itertools import islice
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -165,13 +167,18 @@ def subscribers_for(lists, frequency):
 
 
 def fan_out(change, batch_size=2000):
-    """One email per person, however many of their lists the change is in."""
-    ids = subscribers_for(change.lists, Frequency.IMMEDIATELY).order_by("subscriber_id")
-    Delivery.objects.bulk_create(
-        (Delivery(subscriber_id=pk, change=change) for pk in ids.iterator(chunk_size=batch_size)),
-        batch_size=batch_size,
-        ignore_conflicts=True,
+    """One email per person, however many of their lists the change is in. A batch at a
+    time (bulk_create makes a list of all it is given), so a worker's memory does not
+    grow with the list."""
+    ids = (
+        subscribers_for(change.lists, Frequency.IMMEDIATELY)
+        .order_by("subscriber_id")
+        .iterator(chunk_size=batch_size)
     )
+    while batch := list(islice(ids, batch_size)):
+        Delivery.objects.bulk_create(
+            [Delivery(subscriber_id=pk, change=change) for pk in batch], ignore_conflicts=True
+        )
 
 
 def enqueue_sending(*, change=None, digest=None):

@@ -27,7 +27,7 @@ from django.db.models import F, Prefetch
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
-from .emails import alert_email, digest_email
+from .emails import alert_letter, digest_letter
 from .models import Change, Delivery, Digest, Sending, Subscription
 
 Status = Delivery.Status
@@ -112,22 +112,28 @@ def send_waiting(change_id=None, digest_id=None):
     is paused. Returns how many this worker sent."""
     if change_id is not None:
         deliveries = Delivery.objects.filter(change_id=change_id)
-        change = Change.objects.get(pk=change_id)
+        letter = alert_letter(Change.objects.get(pk=change_id))
 
         def make_email(delivery):
-            return alert_email(change, delivery.subscriber)
+            return letter.to(delivery.subscriber)
 
     else:
         deliveries = Delivery.objects.filter(digest_id=digest_id)
         digest = Digest.objects.get(pk=digest_id)
         changes = {}
+        # One letter per set of changes: people on the same lists share one. There are
+        # few sets (one per combination of lists with changes in the period).
+        letters = {}
 
         def make_email(delivery):
-            missing = [pk for pk in delivery.digest_changes if pk not in changes]
-            if missing:
-                changes.update(Change.objects.in_bulk(missing))
-            gathered = [changes[pk] for pk in delivery.digest_changes if pk in changes]
-            return digest_email(digest, gathered, delivery.subscriber)
+            key = tuple(delivery.digest_changes)
+            if key not in letters:
+                missing = [pk for pk in key if pk not in changes]
+                if missing:
+                    changes.update(Change.objects.in_bulk(missing))
+                gathered = [changes[pk] for pk in key if pk in changes]
+                letters[key] = digest_letter(digest, gathered)
+            return letters[key].to(delivery.subscriber)
 
     sent = 0
     connection = get_connection()
