@@ -4,12 +4,17 @@ tried as an Editor or a Publisher would meet them."""
 import pytest
 from django.contrib.auth.models import User
 from django.contrib.messages import get_messages
+from django.urls import reverse
 
+from news.models import CabinetDecision, PressRelease
+from progress.models import Deliverable, YouSaidWeDid
 from publishing.models import PreviewLink, Status
 from tests.factories import (
+    EasyReadVersionFactory,
     PressReleaseFactory,
 )
 from tests.html_page import Page
+from tests.test_admin import admin_url
 
 FIRST_TITLE = "Families help shape new short breaks"
 SECOND_TITLE = "Short breaks: families shape the new offer"
@@ -84,3 +89,48 @@ def test_staff_looking_at_a_draft_are_offered_no_share_links(publisher_client):
 
     assert "Draft - not published" in page.texts("h2")
     assert "Share this page" not in page.texts("h2")
+
+
+# The slug's help text says what really happens --------------------------------------------
+
+
+@pytest.mark.parametrize("model", [PressRelease, CabinetDecision, Deliverable, YouSaidWeDid])
+def test_the_web_address_help_says_old_addresses_take_people_to_the_new_one(editor_client, model):
+    page = Page.of(editor_client.get(admin_url(model, "add")))
+
+    [help_text] = [div.text for div in page.find_all("div", id="id_slug_helptext")]
+    assert "breaks" not in help_text
+    assert "its old address keeps working and takes people to the new one" in help_text
+
+
+# Old addresses keep the query string ------------------------------------------------------
+
+
+def test_an_old_address_moves_to_the_new_one_with_its_query_string(client, db):
+    item = PressReleaseFactory(slug="old-name")
+    old_url = item.get_absolute_url()
+    item.slug = "new-name"
+    item.save()
+
+    response = client.get(f"{old_url}?utm_source=newsletter&utm_medium=email")
+
+    assert response.status_code == 301
+    assert response["Location"] == (
+        reverse("news:detail", args=["new-name"]) + "?utm_source=newsletter&utm_medium=email"
+    )
+
+
+def test_an_old_easy_read_address_moves_with_its_query_string(client, db):
+    press_release = PressReleaseFactory(slug="old-name")
+    EasyReadVersionFactory(page=press_release)
+    press_release.slug = "new-name"
+    press_release.save()
+
+    response = client.get(
+        reverse("easyread:press-release", kwargs={"slug": "old-name"}) + "?utm_source=x"
+    )
+
+    assert response.status_code == 301
+    assert response["Location"] == (
+        reverse("easyread:press-release", kwargs={"slug": "new-name"}) + "?utm_source=x"
+    )
