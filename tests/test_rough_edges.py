@@ -12,9 +12,11 @@ from publishing.models import PreviewLink, Status
 from tests.factories import (
     EasyReadVersionFactory,
     PressReleaseFactory,
+    small_png,
 )
 from tests.html_page import Page
-from tests.test_admin import admin_url
+from tests.test_admin import admin_url, assert_saved
+from tests.test_history import edit, form_errors, history, open_form
 
 FIRST_TITLE = "Families help shape new short breaks"
 SECOND_TITLE = "Short breaks: families shape the new offer"
@@ -61,6 +63,88 @@ def share_preview_title(response):
         if p.attrs.get("class") == "share-preview__title"
     ]
     return title
+
+
+# After a refused save: show what is stored ------------------------------------------------
+
+
+def test_after_a_refused_save_the_status_line_shows_the_stored_status(publisher_client):
+    item = PressReleaseFactory(status=Status.IN_REVIEW, published_at=None)
+    data = open_form(publisher_client, item)
+    data.update({"status": [Status.PUBLISHED], "standfirst": [""]})  # a required field left out
+
+    response = publisher_client.post(admin_url(PressRelease, "change", item.pk), data)
+
+    assert response.status_code == 200  # refused
+    assert status_line(response).startswith("Status: In review.")
+    item.refresh_from_db()
+    assert item.status == Status.IN_REVIEW
+
+
+def test_after_a_two_editor_refusal_the_heading_and_link_preview_show_the_stored_headline(
+    publisher_client, colleague_client
+):
+    item = PressReleaseFactory(title=FIRST_TITLE, status=Status.DRAFT, published_at=None)
+    mine = open_form(publisher_client, item)
+    assert_saved(edit(colleague_client, item, title=SECOND_TITLE))
+    mine["title"] = [THIRD_TITLE]
+
+    response = publisher_client.post(admin_url(PressRelease, "change", item.pk), mine)
+
+    assert response.status_code == 200
+    page = Page.of(response)
+    assert page.texts("h2")[0] == SECOND_TITLE  # the heading under "Change press release"
+    assert share_preview_title(response) == SECOND_TITLE
+    assert SECOND_TITLE in page.find_all("div", **{"class": "breadcrumbs"})[0].text
+    # What the editor typed is still in the form, and only there.
+    [title] = page.find_all("input", name="title")
+    assert title.attrs["value"] == THIRD_TITLE
+    assert THIRD_TITLE not in page.text
+
+
+# A photo chosen on a refused save ---------------------------------------------------------
+
+
+def test_a_two_editor_refusal_says_plainly_that_a_chosen_photo_must_be_chosen_again(
+    editor_client, colleague_client, media_root
+):
+    item = PressReleaseFactory(status=Status.DRAFT, published_at=None)
+    mine = open_form(editor_client, item)
+    assert_saved(edit(colleague_client, item, standfirst="Bea's standfirst."))
+    mine.update({"image": small_png(), "image_alt": ["Parents at the open day"]})
+
+    response = editor_client.post(admin_url(PressRelease, "change", item.pk), mine)
+
+    assert response.status_code == 200
+    errors = form_errors(response)
+    assert not any("nothing is lost" in error for error in errors)
+    assert any(
+        "but the photo you chose (photo.png) is not" in error
+        and "choose it again after you reload the page" in error
+        for error in errors
+    )
+    [photo_error] = [
+        li.text
+        for li in Page.of(response).find_all("li")
+        if li.text.startswith("The photo you chose (photo.png) was not saved")
+    ]
+    assert "Choose it again before you save." in photo_error
+    item.refresh_from_db()
+    assert item.image is None
+
+
+def test_any_refused_save_says_that_a_chosen_photo_must_be_chosen_again(editor_client, media_root):
+    item = PressReleaseFactory(status=Status.DRAFT, published_at=None)
+    data = open_form(editor_client, item)
+    data.update({"image": small_png(), "image_alt": [""], "image_is_decorative": []})
+
+    response = editor_client.post(admin_url(PressRelease, "change", item.pk), data)
+
+    assert response.status_code == 200
+    assert any(
+        li.text.startswith("The photo you chose (photo.png) was not saved")
+        for li in Page.of(response).find_all("li")
+    )
 
 
 # No share links on a private preview ------------------------------------------------------
@@ -134,3 +218,52 @@ def test_an_old_easy_read_address_moves_with_its_query_string(client, db):
     assert response["Location"] == (
         reverse("easyread:press-release", kwargs={"slug": "new-name"}) + "?utm_source=x"
     )
+
+
+# History: compare any two versions --------------------------------------------------------
+
+
+def test_an_editor_compares_any_two_versions(editor_client):
+    item = PressReleaseFactory(title=FIRST_TITLE, status=Status.DRAFT, published_at=None)
+    assert_saved(edit(editor_client, item, title=SECOND_TITLE))
+    assert_saved(edit(editor_client, item, title=THIRD_TITLE, standfirst="A new standfirst."))
+    newest, middle, first = [version.pk for version in reversed_versions(item)]
+
+    page = history(editor_client, item)
+    [form] = [f for f in page.find_all("form") if f.attrs.get("method") == "get"]
+    chooser = {
+        select.attrs["name"]: [o.attrs["value"] for o in page.inside(select) if o.tag == "option"]
+        for select in page.inside(form)
+        if select.tag == "select"
+    }
+    assert chooser == {"from": [str(pk) for pk in (newest, middle, first)]} | {
+        "to": [str(pk) for pk in (newest, middle, first)]
+    }
+
+    response = editor_client.get(form.attrs["action"], {"from": first, "to": newest})
+
+    assert response.status_code == 200
+    compared = Page.of(response)
+    assert compared.texts("dt") == ["Headline", "Standfirst"]
+    assert compared.texts("del")[0] == FIRST_TITLE
+    assert compared.texts("ins")[0] == THIRD_TITLE
+    # Chosen the other way round, it still reads from the older to the newer.
+    backwards = Page.of(editor_client.get(form.attrs["action"], {"from": newest, "to": first}))
+    assert backwards.texts("del")[0] == FIRST_TITLE
+
+
+def test_comparing_versions_of_another_item_finds_nothing(editor_client):
+    item, other = PressReleaseFactory.create_batch(2, status=Status.DRAFT, published_at=None)
+    assert_saved(edit(editor_client, item, title=SECOND_TITLE))
+    assert_saved(edit(editor_client, other, title=THIRD_TITLE))
+    mine, theirs = reversed_versions(item)[0].pk, reversed_versions(other)[0].pk
+    url = admin_url(PressRelease, "history_compare", item.pk)
+
+    assert editor_client.get(url, {"from": mine, "to": theirs}).status_code == 404
+    assert editor_client.get(url, {"from": mine, "to": "nonsense"}).status_code == 404
+
+
+def reversed_versions(item):
+    from reversion.models import Version
+
+    return list(Version.objects.get_for_object(item).order_by("-pk"))
