@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from markdownx.admin import MarkdownxModelAdmin
 
-from publishing.history import HistoryAdmin
+from publishing.history import HistoryAdmin, next_save_began
 from publishing.models import ChangeNote, PreviewLink, Status
 
 
@@ -141,9 +141,44 @@ class PublishableAdmin(ContentAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
+        restoring = getattr(request, "history_restoring", None)
+        if restoring is not None:
+            self.remove_notes_after(request, obj, restoring)
         note = form.cleaned_data.get("change_note", "").strip()
         if note and obj.first_published_at:
             ChangeNote.objects.create(item=obj, note=note, created_by=request.user)
+
+    # Restoring an earlier version ------------------------------------------------------
+
+    def restore_context(self, request, obj, version):
+        # Shown on the restore form, before anything changes.
+        return {"history_notes_removed": notes_after(obj, version)}
+
+    def remove_notes_after(self, request, obj, version):
+        """A public change note newer than the restored version describes a change the
+        page no longer has: families would read about something that is not there. So
+        it goes, and the messages and the admin log say which."""
+        notes = notes_after(obj, version)
+        for note in notes:
+            note.delete()
+        if notes:
+            request.history_notes_removed = notes
+            request.history_action = f"{request.history_action} {notes_removed(notes)}"
+
+    def what_happened(self, request, obj):
+        said = super().what_happened(request, obj)
+        removed = getattr(request, "history_notes_removed", None)
+        return f"{said} {notes_removed(removed)}" if said and removed else said
+
+    def where_it_stands(self, obj):
+        if obj.is_published:
+            return "It is published: this is what the public sees now."
+        if obj.is_scheduled:
+            when = obj.state_label.removeprefix("Scheduled ")
+            return f"It is scheduled {when}: the public cannot see it until then."
+        if obj.status == Status.IN_REVIEW:
+            return "It is in review: the public cannot see it until a publisher publishes it."
+        return "It is saved as a draft: the public cannot see it."
 
     @admin.display(description="Status")
     def current_state(self, obj):
@@ -218,6 +253,30 @@ class PreviewLinkForm(forms.Form):
         choices=[(1, "1 day"), (3, "3 days"), (7, "7 days"), (14, "14 days")],
         coerce=int,
         initial=PreviewLink.DEFAULT_DAYS,
+    )
+
+
+def notes_after(obj, version):
+    """The item's public change notes added after `version` was saved: since the next
+    save began (a note is added during the save whose version has its change)."""
+    if obj is None or not hasattr(obj, "change_notes"):
+        return []
+    replaced_at = next_save_began(obj, version)
+    if replaced_at is None:
+        return []  # the current version
+    return list(obj.change_notes.filter(created_at__gte=replaced_at))
+
+
+def notes_removed(notes):
+    words = " and ".join(f"“{note.note}”" for note in notes)
+    if len(notes) == 1:
+        return (
+            f"Removed the public change note {words}, because the change it describes is "
+            "no longer on the page."
+        )
+    return (
+        f"Removed the public change notes {words}, because the changes they describe are "
+        "no longer on the page."
     )
 
 

@@ -16,6 +16,7 @@ from datetime import datetime
 
 import reversion
 from django import forms
+from django.contrib import messages
 from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -302,6 +303,17 @@ def versions_of(obj):
     return Version.objects.get_for_object(obj)
 
 
+def next_save_began(obj, version):
+    """When the save that replaced `version` began, or None for the latest version."""
+    return (
+        versions_of(obj)
+        .filter(pk__gt=version.pk)
+        .order_by("pk")
+        .values_list("revision__date_created", flat=True)
+        .first()
+    )
+
+
 def loaded_state(obj):
     """What the editor's form was built from: when the item was last saved, and its
     latest version (the baseline for showing what changed since)."""
@@ -565,11 +577,12 @@ class HistoryAdmin(VersionAdmin):
             raise Http404("No such version of this item")
         if not self.has_change_permission(request, obj):
             raise PermissionDenied
-        context = self.version_context(version)
+        context = {**self.version_context(version), **self.restore_context(request, obj, version)}
         by = f" by {context['history_by']}" if context["history_by"] else ""
         request.history_action = (
             f"Restored the version saved at {when(version.revision.date_created)}{by}."
         )
+        request.history_restoring = version
         return super().revision_view(
             request, object_id, version_id, {**context, **(extra_context or {})}
         )
@@ -582,7 +595,42 @@ class HistoryAdmin(VersionAdmin):
         request.history_action = (
             f"Recovered after it was deleted, as saved at {when(version.revision.date_created)}."
         )
+        request.history_recovering = version
         return super().recover_view(request, version_id, {**context, **(extra_context or {})})
+
+    def restore_context(self, request, obj, version):
+        """More for the restore form to say before anything changes (see PublishableAdmin)."""
+        return {}
+
+    def response_change(self, request, obj):
+        """After a restore or a recovery, say in plain words what happened, rather than
+        the admin's “changed successfully”. Their forms have one button, “Save”."""
+        said = self.what_happened(request, obj)
+        if said is None:
+            return super().response_change(request, obj)
+        self.message_user(request, said, messages.SUCCESS)
+        return self.response_post_save_change(request, obj)
+
+    def what_happened(self, request, obj):
+        """The message after a restore or a recovery, or None after an ordinary save."""
+        restored = getattr(request, "history_restoring", None)
+        if restored is not None:
+            return (
+                f"Restored the version from {day_and_time(restored.revision.date_created)}. "
+                f"{self.where_it_stands(obj)} The version it replaced is still in the history."
+            )
+        recovered = getattr(request, "history_recovering", None)
+        if recovered is not None:
+            return (
+                f"Recovered the {self.opts.verbose_name} “{obj}”, as it was kept on "
+                f"{day_and_time(recovered.revision.date_created)}. {self.where_it_stands(obj)}"
+            )
+        return None
+
+    def where_it_stands(self, obj):
+        """Who can see the item now, in a sentence (content that has no draft stage is
+        on the site as soon as it is saved)."""
+        return "It is on the site now."
 
     def version_or_none(self, version_id, **filters):
         """A version of this admin's kind of content, or None."""

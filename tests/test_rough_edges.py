@@ -1,22 +1,25 @@
 """The rough edges a new editor met in the admin (issue 23, item 4), one test each,
 tried as an Editor or a Publisher would meet them."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth.models import User
 from django.contrib.messages import get_messages
 from django.urls import reverse
+from django.utils import timezone
 
 from news.models import CabinetDecision, PressRelease
 from progress.models import Deliverable, YouSaidWeDid
-from publishing.models import PreviewLink, Status
+from publishing.models import ChangeNote, PreviewLink, Status
 from tests.factories import (
     EasyReadVersionFactory,
     PressReleaseFactory,
     small_png,
 )
 from tests.html_page import Page
-from tests.test_admin import admin_url, assert_saved
-from tests.test_history import edit, form_errors, history, open_form
+from tests.test_admin import admin_url, assert_saved, form_as_sent
+from tests.test_history import edit, entries, form_errors, history, open_form
 
 FIRST_TITLE = "Families help shape new short breaks"
 SECOND_TITLE = "Short breaks: families shape the new offer"
@@ -63,6 +66,60 @@ def share_preview_title(response):
         if p.attrs.get("class") == "share-preview__title"
     ]
     return title
+
+
+# Restore keeps the public change notes and the text in agreement --------------------------
+
+
+def test_restoring_a_version_from_before_a_change_note_removes_that_note_and_says_so(
+    publisher_client, client
+):
+    item = PressReleaseFactory(
+        title=FIRST_TITLE, body="It opens in spring.", published_at=timezone.now() - timedelta(30)
+    )
+    assert_saved(edit(publisher_client, item, title=FIRST_TITLE))  # the version to go back to
+    assert_saved(
+        edit(
+            publisher_client,
+            item,
+            body="It opens in spring.\n\nThe partners are listed below.",
+            change_note="Added the list of partners",
+        )
+    )
+    assert "Added the list of partners" in Page.of(client.get(item.get_absolute_url())).text
+
+    [restore_url] = entries(history(publisher_client, item))[1]["restore"]
+    form = publisher_client.get(restore_url)
+    # Asked before anything changes: the note that will go, and why.
+    warning = Page.of(form).text
+    assert "Restoring this version also removes the public change note" in warning
+    assert "“Added the list of partners”" in warning
+
+    response = publisher_client.post(restore_url, form_as_sent(form))
+
+    assert_saved(response)
+    page = Page.of(client.get(item.get_absolute_url()))
+    assert "Added the list of partners" not in page.text
+    assert "last updated" not in page.text
+    assert not ChangeNote.objects.exists()
+    [message] = messages_after(response)
+    assert (
+        "Removed the public change note “Added the list of partners”, "
+        "because the change it describes is no longer on the page." in message
+    )
+
+
+def test_restoring_a_version_that_has_the_change_keeps_its_note(publisher_client, client):
+    item = PressReleaseFactory(body="It opens in spring.")
+    assert_saved(edit(publisher_client, item, body="With partners.", change_note="Added partners"))
+    assert_saved(edit(publisher_client, item, body="With partners and a typo fixed."))
+
+    [restore_url] = entries(history(publisher_client, item))[1]["restore"]
+    form = publisher_client.get(restore_url)
+    assert "removes the public change note" not in Page.of(form).text
+    assert_saved(publisher_client.post(restore_url, form_as_sent(form)))
+
+    assert "Added partners" in Page.of(client.get(item.get_absolute_url())).text
 
 
 # After a refused save: show what is stored ------------------------------------------------
@@ -267,3 +324,40 @@ def reversed_versions(item):
     from reversion.models import Version
 
     return list(Version.objects.get_for_object(item).order_by("-pk"))
+
+
+# Restore and recover say in plain words what happened -------------------------------------
+
+
+def test_restore_and_recover_say_in_plain_words_what_happened(publisher_client, editor_client):
+    item = PressReleaseFactory(title=FIRST_TITLE, status=Status.DRAFT, published_at=None)
+    assert_saved(edit(editor_client, item, title=SECOND_TITLE))
+    first = reversed_versions(item)[-1]
+    when = timezone.localtime(first.revision.date_created).strftime("%-d %B %Y, %H:%M")
+
+    [restore_url] = entries(history(editor_client, item))[1]["restore"]
+    response = editor_client.post(restore_url, form_as_sent(editor_client.get(restore_url)))
+
+    assert_saved(response)
+    [message] = messages_after(response)
+    assert message == (
+        f"Restored the version from {when}. It is saved as a draft: the public cannot see "
+        "it. The version it replaced is still in the history."
+    )
+
+    assert publisher_client.post(admin_url(PressRelease, "delete", item.pk), {"post": "yes"})
+    [deleted] = reversed_versions_of_deleted(item)
+    recover_url = admin_url(PressRelease, "recover", deleted.pk)
+    response = publisher_client.post(recover_url, form_as_sent(publisher_client.get(recover_url)))
+
+    assert_saved(response)
+    [message] = [m for m in messages_after(response) if "Recovered" in m]
+    assert message.startswith(f"Recovered the press release “{FIRST_TITLE}”")
+    assert message.endswith("It is saved as a draft: the public cannot see it.")
+    assert not [m for m in messages_after(response) if "successfully" in m]
+
+
+def reversed_versions_of_deleted(item):
+    from reversion.models import Version
+
+    return Version.objects.get_deleted(PressRelease).filter(object_id=str(item.pk))
