@@ -1,7 +1,9 @@
 from datetime import timedelta
 
 from django import forms
+from django.apps import apps
 from django.contrib import admin, messages
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
@@ -10,9 +12,11 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
+from django.utils.text import capfirst
 from markdownx.admin import MarkdownxModelAdmin
 
-from publishing.history import HistoryAdmin, next_save_began
+from publishing import content
+from publishing.history import HistoryAdmin, next_save_began, person
 from publishing.models import ChangeNote, PreviewLink, Status
 
 
@@ -91,6 +95,8 @@ class PublishableAdmin(ContentAdmin):
 
     form = PublishableForm
     change_form_template = "admin/publishing/change_form.html"
+    # False for an item with no page of its own to preview (a progress update).
+    offers_preview_links = True
 
     def can_publish(self, request):
         return request.user.has_perm(self.model.publish_permission())
@@ -132,7 +138,11 @@ class PublishableAdmin(ContentAdmin):
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def may_manage_preview_links(self, request):
-        return self.can_publish(request) and request.user.has_perm("publishing.add_previewlink")
+        return (
+            self.offers_preview_links
+            and self.can_publish(request)
+            and request.user.has_perm("publishing.add_previewlink")
+        )
 
     def delete_queryset(self, request, queryset):
         # One by one, so each item keeps its address (410 Gone) as a single delete does.
@@ -237,7 +247,8 @@ class PublishableAdmin(ContentAdmin):
             "original": obj,
             "title": f"Preview links for “{obj}”",
             "links": [
-                (link, request.build_absolute_uri(link.get_absolute_url())) for link in links
+                (link, request.build_absolute_uri(link.get_absolute_url()), person(link.created_by))
+                for link in links.select_related("created_by")
             ],
             "form": form,
             "change_url": reverse(
@@ -280,16 +291,52 @@ def notes_removed(notes):
     )
 
 
+class KindOfContentFilter(admin.SimpleListFilter):
+    """The kinds of content a preview link can show (those whose PublishableAdmin
+    offers preview links), by the names editors know, rather than every content type
+    Django keeps."""
+
+    title = "kind of content"
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        site = model_admin.admin_site
+        kinds = [
+            model
+            for model in apps.get_models()
+            if site.is_registered(model)
+            and getattr(site.get_model_admin(model), "offers_preview_links", False)
+        ]
+        types = ContentType.objects.get_for_models(*kinds)
+        return sorted(((types[model].pk, kind_label(model)) for model in kinds), key=lambda c: c[1])
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(content_type_id=int(value))
+        return queryset
+
+
+def kind_label(model):
+    kind = content.of(model)
+    return kind.label if kind is not None else capfirst(model._meta.verbose_name)
+
+
 @admin.register(PreviewLink)
 class PreviewLinkAdmin(admin.ModelAdmin):
-    list_display = ["item", "created_by", "created_at", "expires_at", "revoked_at"]
-    list_filter = ["content_type", ("revoked_at", admin.EmptyFieldListFilter)]
+    list_display = ["item", "made_by", "created_at", "expires_at", "revoked_at"]
+    list_filter = [KindOfContentFilter, ("revoked_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["created_by"]
     actions = ["revoke"]
     readonly_fields = ["content_type", "object_id", "created_by", "created_at"]
     fields = ["content_type", "object_id", "expires_at", "revoked_at", "created_by", "created_at"]
 
     def has_add_permission(self, request):
         return False  # made from an item's change form, where the item is known
+
+    @admin.display(description="Made by", ordering="created_by__first_name")
+    def made_by(self, link):
+        return person(link.created_by) or "-"
 
     @admin.action(description="Revoke the selected preview links")
     def revoke(self, request, queryset):

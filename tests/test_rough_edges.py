@@ -326,6 +326,101 @@ def reversed_versions(item):
     return list(Version.objects.get_for_object(item).order_by("-pk"))
 
 
+# The preview link: shown in full, a Copy button, and who made it --------------------------
+
+
+def test_the_preview_link_is_shown_in_full_with_a_copy_button_and_who_made_it(
+    publisher_client,
+):
+    publisher = user_of(publisher_client, "publisher")
+    publisher.first_name, publisher.last_name = "Pat", "Jones"
+    publisher.save()
+    item = PressReleaseFactory(status=Status.IN_REVIEW, published_at=None)
+    assert publisher_client.post(admin_url(PressRelease, "preview_links", item.pk), {"days": 3})
+    link = PreviewLink.objects.get()
+
+    page = Page.of(publisher_client.get(admin_url(PressRelease, "preview_links", item.pk)))
+
+    full = f"http://testserver{link.get_absolute_url()}"
+    [row] = [tr for tr in page.find_all("tr") if link.token in "".join(tr.parts)]
+    cells = [td.text for td in page.inside(row) if td.tag == "td"]
+    assert cells[0].startswith(full)  # the whole link, as text to select
+    assert cells[1] == "Pat Jones"
+    [button] = [b for b in page.inside(row) if b.tag == "button" and b.text.startswith("Copy link")]
+    assert "hidden" in button.attrs  # shown by the script, where the browser can copy
+    assert not [i for i in page.inside(row) if i.tag == "input" and i.attrs.get("readonly")]
+    assert any(
+        (s.attrs.get("src") or "").endswith("admin/js/copy-link.js")
+        for s in page.find_all("script")
+    )
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_copy_link_copies_the_whole_preview_link_and_says_so(
+    live_server, browser, django_user_model
+):
+    from django.contrib.auth.models import Group
+
+    from tests.test_browser_csp import RECORD_VIOLATIONS
+
+    user = django_user_model.objects.create_user(
+        username="pat", password="a-long-test-password", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name="Publisher"))
+    item = PressReleaseFactory(status=Status.IN_REVIEW, published_at=None)
+    link = PreviewLink.objects.create(item=item, created_by=user)
+    context = browser.new_context()
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    context.add_init_script(RECORD_VIOLATIONS)
+    page = context.new_page()
+    page.goto(live_server.url + reverse("admin:login"))
+    page.fill("#id_username", "pat")
+    page.fill("#id_password", "a-long-test-password")
+    page.click("input[type=submit]")
+    page.goto(live_server.url + admin_url(PressRelease, "preview_links", item.pk))
+
+    page.get_by_role("button", name="Copy link").click()
+
+    page.get_by_role("status").filter(has_text="Link copied").wait_for()
+    whole = live_server.url + link.get_absolute_url()
+    assert page.evaluate("navigator.clipboard.readText()") == whole
+    assert page.locator(".preview-link__url").inner_text() == whole  # shown whole, not cut off
+    assert page.evaluate("window.__cspViolations") == []
+    context.close()
+
+
+def test_made_by_falls_back_to_the_username(publisher_client):
+    item = PressReleaseFactory(status=Status.IN_REVIEW, published_at=None)
+    PreviewLink.objects.create(item=item, created_by=user_of(publisher_client, "publisher"))
+
+    page = Page.of(publisher_client.get(admin_url(PressRelease, "preview_links", item.pk)))
+
+    [row] = page.find_all("tbody")
+    assert [td.text for td in page.inside(row) if td.tag == "td"][1] == "publisher"
+
+
+# The Preview links list filters by kind of content ----------------------------------------
+
+
+def test_the_preview_links_list_filters_by_kind_of_content_only(publisher_client):
+    PreviewLink.objects.create(item=PressReleaseFactory(status=Status.DRAFT, published_at=None))
+
+    page = Page.of(publisher_client.get(admin_url(PreviewLink, "changelist")))
+
+    [filters] = page.find_all("nav", id="changelist-filter")
+    [by_kind] = [d for d in page.inside(filters) if d.tag == "details" and "kind" in d.text]
+    choices = [a.text for a in page.inside(by_kind) if a.tag == "a"]
+    assert choices == [
+        "All",
+        "Cabinet decision",
+        "Deliverable",
+        "Easy Read version",
+        "Press release",
+        "You said, we did",
+    ]
+
+
 # Restore and recover say in plain words what happened -------------------------------------
 
 
