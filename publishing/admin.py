@@ -3,15 +3,18 @@ from datetime import timedelta
 from django import forms
 from django.apps import apps
 from django.contrib import admin, messages
+from django.contrib.admin.utils import NestedObjects, quote
+from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import models, router
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
+from django.utils.html import format_html
 from django.utils.text import capfirst
 from markdownx.admin import MarkdownxModelAdmin
 
@@ -35,6 +38,85 @@ class ContentAdmin(HistoryAdmin, MarkdownxModelAdmin):
 
     class Media:
         js = ["admin/js/markdownx-upload-errors.js"]
+
+    def get_deleted_objects(self, objs, request):
+        """Django's list of what a delete takes with it, in plain words: a row that links
+        two items (a press release and a priority) is named as that link, not as
+        “PressRelease_priorities object (8)”. Permissions and protected rows are
+        worked out exactly as Django does."""
+        try:
+            first = objs[0]
+        except IndexError:
+            return [], {}, set(), []
+        collector = NestedObjects(using=router.db_for_write(first._meta.model), origin=objs)
+        collector.collect(objs)
+        perms_needed = set()
+        site = self.admin_site
+        # Rows that are part of the item (its public change notes) go with it, as its
+        # inline rows do: the right to delete the item is enough.
+        parts = {
+            f.related_model
+            for f in self.model._meta.private_fields
+            if isinstance(f, GenericRelation)
+        }
+
+        def name(obj):
+            opts = obj._meta
+            if opts.auto_created:  # the row behind a ManyToManyField
+                return link_in_plain_words(obj, objs)
+            label = capfirst(opts.verbose_name)
+            if not site.is_registered(type(obj)):
+                return f"{label}: {obj}"  # edited inline with its item
+            model_admin = site.get_model_admin(type(obj))
+            if type(obj) not in parts and not model_admin.has_delete_permission(request, obj):
+                perms_needed.add(opts.verbose_name)
+            try:
+                url = reverse(
+                    f"{site.name}:{opts.app_label}_{opts.model_name}_change", args=[quote(obj.pk)]
+                )
+            except NoReverseMatch:
+                return f"{label}: {obj}"
+            return format_html('{}: <a href="{}">{}</a>', label, url, obj)
+
+        to_delete = collector.nested(name)
+        protected = [name(obj) for obj in collector.protected]
+        model_count = {
+            plural_in_plain_words(model): len(rows) for model, rows in collector.model_objs.items()
+        }
+        return to_delete, model_count, perms_needed, protected
+
+
+def linked_models(through):
+    """(the model with the ManyToManyField, the model it links to) of a link row's model."""
+    source = through._meta.auto_created
+    m2m = next(f for f in source._meta.many_to_many if f.remote_field.through is through)
+    return source, m2m, m2m.related_model
+
+
+def link_in_plain_words(row, deleting):
+    """“The link between this press release and “Priority 2: …” (the priority itself
+    stays)”: said from the side of the item being deleted."""
+    source, m2m, target = linked_models(type(row))
+    one = getattr(row, m2m.m2m_field_name())
+    other = getattr(row, m2m.m2m_reverse_field_name())
+    if source is target or not any(
+        obj.pk == other.pk and isinstance(obj, target) for obj in deleting
+    ):
+        this, that = one, other
+    else:
+        this, that = other, one
+    return (
+        f"The link between this {this._meta.verbose_name} and “{that}” "
+        f"(the {that._meta.verbose_name} itself stays)"
+    )
+
+
+def plural_in_plain_words(model):
+    if model._meta.auto_created:
+        source, _, target = linked_models(model)
+        both = (source._meta.verbose_name_plural, target._meta.verbose_name_plural)
+        return "links between {} and {}".format(*both)
+    return model._meta.verbose_name_plural
 
 
 PUBLISHING_FIELDSET = (

@@ -15,6 +15,8 @@ from publishing.models import ChangeNote, PreviewLink, Status
 from tests.factories import (
     EasyReadVersionFactory,
     PressReleaseFactory,
+    PriorityFactory,
+    QuoteFactory,
     small_png,
 )
 from tests.html_page import Page
@@ -419,6 +421,42 @@ def test_the_preview_links_list_filters_by_kind_of_content_only(publisher_client
         "Press release",
         "You said, we did",
     ]
+
+
+# The delete confirmation in plain words ---------------------------------------------------
+
+
+def test_the_delete_confirmation_names_links_in_plain_words(publisher_client):
+    priority = PriorityFactory(number=2, short_title="Preparing for adulthood")
+    item = PressReleaseFactory(priorities=[priority])
+    QuoteFactory(press_release=item, speaker="A Parent", text="We were listened to.")
+
+    page = Page.of(publisher_client.get(admin_url(PressRelease, "delete", item.pk)))
+
+    assert "object (" not in page.text
+    assert "relationship" not in page.text
+    assert (
+        "The link between this press release and “Priority 2: Preparing for adulthood” "
+        "(the priority itself stays)" in page.text
+    )
+    assert "Links between press releases and priorities: 1" in page.texts("li")
+
+
+def test_a_publisher_deletes_a_press_release_that_has_a_public_change_note(
+    publisher_client, client
+):
+    item = PressReleaseFactory()
+    ChangeNote.objects.create(item=item, note="Added the list of partners")
+    url = item.get_absolute_url()
+
+    page = Page.of(publisher_client.get(admin_url(PressRelease, "delete", item.pk)))
+
+    assert "permission" not in page.text
+    assert "Change note: Added the list of partners" in page.texts("li")
+    response = publisher_client.post(admin_url(PressRelease, "delete", item.pk), {"post": "yes"})
+    assert response.status_code == 302
+    assert not PressRelease.objects.exists() and not ChangeNote.objects.exists()
+    assert client.get(url).status_code == 410
 
 
 # Restore and recover say in plain words what happened -------------------------------------
