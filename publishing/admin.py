@@ -35,9 +35,20 @@ class ContentAdmin(HistoryAdmin, MarkdownxModelAdmin):
         models.URLField: {"assume_scheme": "https"},
     }
     save_on_top = True
+    # Links (foreign keys) that start chosen on a new item's form when there is only one
+    # thing to choose, such as the strategy while the council has one.
+    choose_the_only_one = ()
 
     class Media:
         js = ["admin/js/markdownx-upload-errors.js"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and db_field.name in self.choose_the_only_one:
+            only = list(field.queryset[:2])
+            if len(only) == 1:
+                field.initial = only[0].pk
+        return field
 
     def get_deleted_objects(self, objs, request):
         """Django's list of what a delete takes with it, in plain words: a row that links

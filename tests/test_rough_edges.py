@@ -17,6 +17,7 @@ from tests.factories import (
     PressReleaseFactory,
     PriorityFactory,
     QuoteFactory,
+    StrategyFactory,
     small_png,
 )
 from tests.html_page import Page
@@ -494,3 +495,25 @@ def reversed_versions_of_deleted(item):
     from reversion.models import Version
 
     return Version.objects.get_deleted(PressRelease).filter(object_id=str(item.pk))
+
+
+# With one strategy, it is chosen ----------------------------------------------------------
+
+
+def selected_strategy(response):
+    page = Page.of(response)
+    [select] = page.find_all("select", name="strategy")
+    return [o.attrs["value"] for o in page.inside(select) if "selected" in o.attrs]
+
+
+@pytest.mark.parametrize("model", [PressRelease, CabinetDecision])
+def test_with_one_strategy_the_strategy_choice_defaults_to_it(editor_client, model):
+    strategy = StrategyFactory()
+
+    assert selected_strategy(editor_client.get(admin_url(model, "add"))) == [str(strategy.pk)]
+
+
+def test_with_two_strategies_the_editor_chooses(editor_client):
+    StrategyFactory.create_batch(2)
+
+    assert selected_strategy(editor_client.get(admin_url(PressRelease, "add"))) == [""]
