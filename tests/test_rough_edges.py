@@ -363,10 +363,14 @@ def test_the_preview_link_is_shown_in_full_with_a_copy_button_and_who_made_it(
 def test_copy_link_copies_the_whole_preview_link_and_says_so(
     live_server, browser, django_user_model
 ):
+    from django.apps import apps
     from django.contrib.auth.models import Group
 
+    from publishing.roles import apply_roles
+    from strategy_site.roles import EDITORIAL_ROLES
     from tests.test_browser_csp import RECORD_VIOLATIONS
 
+    apply_roles(EDITORIAL_ROLES, apps)  # an earlier test that flushes the database took them
     user = django_user_model.objects.create_user(
         username="pat", password="a-long-test-password", is_staff=True
     )
