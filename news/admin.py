@@ -47,6 +47,7 @@ class PressReleaseForm(PictureForm, PublishableForm):
 class PressReleaseAdmin(PictureAdmin, SharePreviewAdmin, PublishableAdmin):
     form = PressReleaseForm
     list_display = ["title", "current_state", "published_at", "updated_at"]
+    choose_the_only_one = ["strategy"]
     list_filter = ["status", "published_at", "priorities"]
     search_fields = ["title", "standfirst", "body"]
     date_hierarchy = "published_at"
@@ -84,6 +85,7 @@ class DecisionPointInline(admin.TabularInline):
 @admin.register(CabinetDecision)
 class CabinetDecisionAdmin(SharePreviewAdmin, PublishableAdmin):
     list_display = ["title", "meeting_date", "decision_status", "current_state", "published_at"]
+    choose_the_only_one = ["strategy"]
     list_filter = ["status", "decision_status", "decision_type", "meeting_body", "priorities"]
     search_fields = [
         "title",

@@ -44,6 +44,7 @@ class StrategyAdmin(ContentAdmin):
 class PriorityAdmin(ContentAdmin):
     list_display = ["number", "short_title", "strategy", "updated_at"]
     list_display_links = ["number", "short_title"]
+    choose_the_only_one = ["strategy"]
     list_filter = ["strategy"]
     search_fields = ["short_title", "pledge", "body"]
     prepopulated_fields = {"slug": ["short_title"]}

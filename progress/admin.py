@@ -75,13 +75,11 @@ class ProgressUpdateAdmin(PublishableAdmin):
     autocomplete_fields = ["deliverable"]
     date_hierarchy = "date"
     inlines = [EvidenceLinkInline]
+    offers_preview_links = False  # an update has no page of its own; preview its deliverable
     fieldsets = [
         (None, {"fields": ["deliverable", "date", "title", "body", "new_status"]}),
         PUBLISHING_FIELDSET,
     ]
-
-    def may_manage_preview_links(self, request):
-        return False  # an update has no page of its own; preview its deliverable
 
 
 @admin.register(StatusChange)

@@ -179,6 +179,13 @@ class Publishable(models.Model):
         return max((note.created_at for note in notes), default=None)
 
 
+# The help for the `slug` of a `HasAddressHistory` model: what really happens on a rename.
+ADDRESS_HELP = (
+    "The last part of the web address, filled in from the title. You can change it, even "
+    "after publishing: its old address keeps working and takes people to the new one."
+)
+
+
 class HasAddressHistory(Publishable):
     """A publishable item with a public address of its own, made from its `slug` field.
 

@@ -181,6 +181,12 @@ class SharedPage:
         return iso(self.modified)
 
     @property
+    def offers_sharing(self):
+        """Share links only where the public can follow them: never on a private
+        preview or a draft that staff are checking, whose page says not to share it."""
+        return self.item is None or self.kind.is_public(self.item)
+
+    @property
     def share_title(self):
         return self.kind.title(self.item) if self.is_article else self.title
 
