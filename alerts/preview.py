@@ -11,7 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from .changes import alert_kind, describe
-from .emails import alert_email
+from .emails import alert_letter
 from .models import Change, Frequency, Reason, Subscription
 
 PREFIX = "[Preview] "
@@ -58,6 +58,7 @@ def preview_email(item, to):
     on_its_list = Subscription(
         what=kind.alert_list, frequency=Frequency.IMMEDIATELY, confirmed_at=now
     )
-    message = alert_email(change, PreviewReader(to, [on_its_list]))
-    message.subject = PREFIX + message.subject
-    return message
+    letter = alert_letter(change)
+    letter.subject = PREFIX + letter.subject
+    reader = PreviewReader(to, [on_its_list])
+    return letter.email(letter.words(reader), reader.email)
