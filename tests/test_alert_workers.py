@@ -31,15 +31,13 @@ from django.db import connection
 from tests.smtp import Inbox, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
-REDIS = ("127.0.0.1", 6379)
-REDIS_DB = 13  # this module's own Redis database: flushed before and after, nothing else
 
 PEOPLE = 300
 CHUNK = 20  # ALERTS_CHUNK: emails a worker takes at a time
 LEASE = 2  # ALERTS_LEASE_SECONDS for the crash test: how long a dead worker's emails wait
 # The worker as systemd runs it (deploy/strategy-worker@.service): one process, no
 # reloader (with DEBUG on it would run in a child that outlives a kill of its parent).
-WORKER = ("db_worker", "--no-reload", "--interval", "0.5")
+WORKER = [sys.executable, "manage.py", "db_worker", "--no-reload", "--interval", "0.5"]
 
 
 def environment(**extra):
@@ -176,10 +174,8 @@ def processes():
         process.wait(timeout=30)
 
 
-def start(processes, log, *command, env, **options):
-    """Start `manage.py <command>` (or a whole command line) in the background, its
-    output in `log`."""
-    args = [sys.executable, "manage.py", *command] if command[0] != "make" else list(command)
+def start(processes, log, args, env, **options):
+    """Start a command in the background, its output in `log`."""
     with open(log, "ab") as out:
         process = subprocess.Popen(
             args, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, **options
@@ -321,7 +317,7 @@ def test_workers_killed_mid_send_lose_no_email_and_repeat_only_what_was_in_fligh
     )
     everyone = subscribe(env, PEOPLE)
     logs = [tmp_path / f"worker{n}.log" for n in range(4)]
-    workers = [start(processes, log, *WORKER, env=env) for log in logs[:2]]
+    workers = [start(processes, log, WORKER, env) for log in logs[:2]]
     publish(env, "Short breaks for the summer")
 
     wait_for(lambda: inbox.held == 2, "both workers to be part way through sending", logs=logs)
@@ -336,7 +332,7 @@ def test_workers_killed_mid_send_lose_no_email_and_repeat_only_what_was_in_fligh
     assert in_flight <= recorded.get("sending", set()), "in flight only in a taken chunk"
     inbox.release()
 
-    restarted = [start(processes, log, *WORKER, env=env) for log in logs[2:]]
+    restarted = [start(processes, log, WORKER, env) for log in logs[2:]]
     wait_for(lambda: time.monotonic() > lease_over, "the killed workers' leases to end")
     manage(env, "send_alerts")
     wait_for(
@@ -378,7 +374,7 @@ def test_a_worker_stopped_with_sigterm_finishes_what_it_took_and_loses_nothing(
     )
     everyone = subscribe(env, PEOPLE)
     logs = [tmp_path / f"worker{n}.log" for n in range(3)]
-    workers = [start(processes, log, *WORKER, env=env) for log in logs[:2]]
+    workers = [start(processes, log, WORKER, env) for log in logs[:2]]
     publish(env, "Short breaks for the summer")
 
     wait_for(lambda: inbox.held == 2, "both workers to be part way through sending", logs=logs)
@@ -390,7 +386,7 @@ def test_a_worker_stopped_with_sigterm_finishes_what_it_took_and_loses_nothing(
     assert "sending" not in deliveries(env), "no email left half-sent, waiting for a lease"
 
     # Whatever a stopped worker left waiting (nothing, or whole chunks) goes next time.
-    restarted = start(processes, logs[2], *WORKER, env=env)
+    restarted = start(processes, logs[2], WORKER, env)
     manage(env, "send_alerts")
     wait_for(lambda: set(received(inbox)) == everyone, "every email to arrive", logs=logs)
     assert stop(restarted) == 0
@@ -402,17 +398,18 @@ def test_a_worker_stopped_with_sigterm_finishes_what_it_took_and_loses_nothing(
 
 
 @pytest.fixture
-def redis_queue():
-    """REDIS_URL of this module's own Redis database, emptied before and after."""
-    if not reachable(REDIS):
-        pytest.skip("needs Redis at 127.0.0.1:6379: not reachable")
-    import redis
-
-    client = redis.Redis(*REDIS, db=REDIS_DB)
-    client.flushdb()
-    yield f"redis://{REDIS[0]}:{REDIS[1]}/{REDIS_DB}"
-    client.flushdb()
-    client.close()
+def redis_queue(processes, tmp_path):
+    """REDIS_URL of a redis-server of this test's own, on a spare port, with nothing kept
+    on disk. (The machine's Redis is shared: the benchmark empties its database 13.)"""
+    server = shutil.which("redis-server")
+    if server is None:
+        pytest.skip("needs redis-server (Debian's redis-server package): not installed")
+    port = free_port()
+    log = tmp_path / "redis.log"
+    options = ["--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+    start(processes, log, [server, *options], os.environ)
+    wait_for(lambda: reachable(("127.0.0.1", port)), "redis-server to answer", logs=[log])
+    return f"redis://127.0.0.1:{port}/0"
 
 
 def rq_worker(env):
@@ -476,13 +473,8 @@ def test_make_run_starts_the_worker_and_a_published_item_lands_in_sent_emails(
     make = start(
         processes,
         log,
-        "make",
-        "run",
-        "-o",
-        "content",
-        f"VENV={venv}",
-        f"PORT={port}",
-        env=env,
+        ["make", "run", "-o", "content", f"VENV={venv}", f"PORT={port}"],
+        env,
         start_new_session=True,  # its own process group: make, the worker and the server
     )
     title = f"Published while make run runs {secrets.token_hex(4)}"
