@@ -52,5 +52,8 @@ EDITORIAL_ROLES = {
     # "View subscriber addresses", which only an administrator grants, to a person.
     "alerts.subscription":                 ("view",                   "view"),
     "alerts.subscriber":                   ("",                       ""),
+    # Advice for writers, never shown to the public: both add words to avoid (the
+    # content checks flag them); publishers also remove them (contentchecks 0001).
+    "contentchecks.avoidword":             ("add change view",        "add change delete view"),
 }
 # fmt: on
