@@ -12,6 +12,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.urls import reverse
 
+from contentchecks import registry
 from contentchecks.items import check_item, is_checked, picture_sections
 from contentchecks.models import AvoidWord
 from publishing.models import Publishable, Status
@@ -28,7 +29,7 @@ class ContentChecksForm(forms.ModelForm):
     a message and a "Publish anyway" tick box; ticked, the next save publishes.
 
     Asked when a save makes the item public, and when a save to a live item brings
-    findings it did not have; about what the form holds (contentchecks.items).
+    more findings of a kind than it had; about what the form holds (contentchecks.items).
     Composed onto the admin's form (ContentChecksAdmin.get_form).
     """
 
@@ -52,8 +53,8 @@ class ContentChecksForm(forms.ModelForm):
         if not count:
             return cleaned_data
         was_live = self.instance.pk is not None and self.instance.status == Status.PUBLISHED
-        if was_live and not proposed.advice_keys() - check_item(self.instance).advice_keys():
-            return cleaned_data  # nothing new since it was published
+        if was_live and not proposed.more_advice_than(check_item(self.instance)):
+            return cleaned_data  # nothing more to say than when it was published
         self.fields[PUBLISH_ANYWAY].widget = forms.CheckboxInput()
         if not cleaned_data.get(PUBLISH_ANYWAY):
             raise forms.ValidationError(
@@ -84,6 +85,14 @@ class ContentChecksAdmin:
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         return type(form.__name__, (ContentChecksForm, form), {"checks_user": request.user})
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and db_field.name in registry.text_fields(self.model):
+            # Its script checks a plain text as it is typed (a Markdown field's preview
+            # is its cue).
+            formfield.widget.attrs["data-content-checks"] = ""
+        return formfield
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         form = context["adminform"].form

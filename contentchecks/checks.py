@@ -101,11 +101,6 @@ class Finding:
         if not self.label:
             object.__setattr__(self, "label", KIND_LABELS.get(self.kind, self.kind))
 
-    @property
-    def key(self):
-        """The same problem in two versions of a text has the same key."""
-        return (self.kind, self.words)
-
 
 @dataclass(frozen=True)
 class ReadingAge:

@@ -9,6 +9,7 @@ were last saved: the panel lists them, but the question before publishing is abo
 what the form holds, so it never judges points the editor has just changed.
 """
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import models
@@ -53,8 +54,12 @@ class ItemReport:
             if finding.kind != "consent"
         ]
 
-    def advice_keys(self):
-        return {(label, finding.key) for label, finding in self.open_advice()}
+    def more_advice_than(self, other):
+        """Whether this has more findings of some kind, in some part, than `other`: a
+        sentence reworded but still long is not a new finding; a new vague link is."""
+        mine = Counter((label, finding.kind) for label, finding in self.open_advice())
+        theirs = Counter((label, finding.kind) for label, finding in other.open_advice())
+        return bool(mine - theirs)
 
 
 def checked_fields(model):

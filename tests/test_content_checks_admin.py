@@ -65,7 +65,8 @@ def test_the_change_form_of_the_real_press_release_lists_its_content_checks(
     page = Page.of(response)
     assert "Content checks" in page.texts("h2")
     assert ["Standfirst", "Body"] == page.texts("h3")[-2:]
-    assert "Reading age: over 18 (aim for 9 or under)." in page.text
+    assert "10 findings." in page.text
+    assert "Reading age: The reading age is over 18. Aim for 9 or under" in page.text
     listed = panel_text(response)
     assert "“key” is on the list of words to avoid." in listed
     assert "This sentence has 68 words." in listed
