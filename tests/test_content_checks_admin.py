@@ -195,6 +195,17 @@ def test_saving_a_live_page_asks_only_about_what_the_save_brings(publisher_clien
     assert "“click here” does not make sense on its own" in panel_text(worse)
 
 
+def test_rewording_a_live_page_s_long_sentence_asks_nothing(publisher_client, real_content):
+    item = PressRelease.objects.get()
+    still_long = item.standfirst.replace("A plan that maps out", "A plan that sets out")
+
+    response = publish(publisher_client, item, standfirst=still_long)
+
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.standfirst == still_long
+
+
 def test_an_editor_is_never_asked_to_publish_anyway(editor_client):
     item = PressReleaseFactory(status=Status.DRAFT, body="We will deliver key services.")
     data = {**form_as_sent(change_page(editor_client, item)), "status": Status.IN_REVIEW}
