@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import textstat
 
 from contentchecks import registry
+from contentchecks.models import AvoidWord
 from contentchecks.text import opening, read, sentences, words
 
 READING_AGE_TARGET = 9  # GOV.UK's content design aims at a reading age of 9
@@ -140,8 +141,6 @@ def check(markdown_text, *, user=None, avoid_words=None, explained=frozenset()):
     text = read(markdown_text)
     report = Report(reading_age=reading_age(text))
     if avoid_words is None:
-        from contentchecks.models import AvoidWord
-
         avoid_words = list(AvoidWord.objects.all())
     findings = report.findings
     findings += reading_age_findings(report.reading_age)

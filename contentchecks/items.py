@@ -18,6 +18,7 @@ from markdownx.models import MarkdownxField
 
 from contentchecks import registry
 from contentchecks.checks import Finding, alt_text_problem, check
+from contentchecks.models import AvoidWord
 from images.models import HasPicture
 
 
@@ -82,8 +83,6 @@ def is_checked(model):
 def check_item(item, *, user=None, values=None):
     """What the checks find in `item`. `values`: what a form is about to save, by field
     name (a form's cleaned data), read in place of the item's own."""
-    from contentchecks.models import AvoidWord
-
     values = values or {}
     avoid_words = list(AvoidWord.objects.all())
     sections, explained = [], set()
