@@ -52,9 +52,11 @@ class ContentChecksForm(forms.ModelForm):
         count = len(proposed.open_advice())
         if not count:
             return cleaned_data
-        was_live = self.instance.pk is not None and self.instance.status == Status.PUBLISHED
-        if was_live and not proposed.more_advice_than(check_item(self.instance)):
-            return cleaned_data  # nothing more to say than when it was published
+        if self.instance.pk is not None and self.instance.status == Status.PUBLISHED:
+            # As stored: the form may have changed the words of the instance's picture.
+            stored = type(self.instance)._default_manager.filter(pk=self.instance.pk).first()
+            if stored is not None and not proposed.more_advice_than(check_item(stored)):
+                return cleaned_data  # nothing more to say than when it was published
         self.fields[PUBLISH_ANYWAY].widget = forms.CheckboxInput()
         if not cleaned_data.get(PUBLISH_ANYWAY):
             raise forms.ValidationError(

@@ -4,6 +4,7 @@ does not, as an editor would write them."""
 import pytest
 import textstat
 from django.contrib.auth.models import Permission
+from django.urls import reverse
 
 from contentchecks.checks import READING_AGE_TARGET, check
 from contentchecks.items import check_item
@@ -164,7 +165,7 @@ def test_a_publisher_can_start_a_glossary_entry_from_an_abbreviation(django_user
     editor = django_user_model.objects.create_user("ed", is_staff=True)
 
     [finding] = found("Ask the PCF for help.", "abbreviation", user=publisher)
-    assert finding.action.url == "/admin/glossary/glossaryterm/add/?abbreviation=PCF"
+    assert finding.action.url == reverse("admin:glossary_glossaryterm_add") + "?abbreviation=PCF"
     assert finding.action.label == "Start a glossary entry for “PCF”"
     [finding] = found("Ask the PCF for help.", "abbreviation", user=editor)
     assert finding.action is None

@@ -206,6 +206,18 @@ def test_rewording_a_live_page_s_long_sentence_asks_nothing(publisher_client, re
     assert item.standfirst == still_long
 
 
+def test_a_live_photo_newly_described_as_a_photo_is_asked_about(publisher_client, media_root):
+    photo = ImageFactory(alt="Families at the launch event", consent_recorded=True)
+    item = PressReleaseFactory(image=photo, body="We will run the main services.")
+
+    response = publish(publisher_client, item, image_alt="Photo of families")
+
+    assert response.status_code == 200
+    assert "This has 1 open content check," in Page.of(response).text
+    photo.refresh_from_db()
+    assert photo.alt == "Families at the launch event"
+
+
 def test_an_editor_is_never_asked_to_publish_anyway(editor_client):
     item = PressReleaseFactory(status=Status.DRAFT, body="We will deliver key services.")
     data = {**form_as_sent(change_page(editor_client, item)), "status": Status.IN_REVIEW}
