@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.db import models
 
+from contentchecks.admin import ContentChecksAdmin
 from publishing.admin import PUBLISHING_FIELDSET, PublishableAdmin
 
 from .models import Deliverable, EvidenceLink, Milestone, ProgressUpdate, StatusChange, YouSaidWeDid
@@ -27,7 +28,7 @@ class ProgressUpdateInline(admin.TabularInline):
 
 
 @admin.register(Deliverable)
-class DeliverableAdmin(PublishableAdmin):
+class DeliverableAdmin(ContentChecksAdmin, PublishableAdmin):
     list_display = ["title", "priority", "target_date", "status_now", "current_state"]
     list_filter = ["status", "priority", "starting_status", "lead_organisation"]
     search_fields = ["title", "for_families", "lead_organisation"]
@@ -67,7 +68,7 @@ class EvidenceLinkInline(admin.TabularInline):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(PublishableAdmin):
+class ProgressUpdateAdmin(ContentChecksAdmin, PublishableAdmin):
     list_display = ["title", "deliverable", "date", "new_status", "current_state"]
     list_filter = ["status", "new_status", "deliverable__priority"]
     search_fields = ["title", "body", "deliverable__title"]
@@ -101,7 +102,7 @@ class StatusChangeAdmin(admin.ModelAdmin):
 
 
 @admin.register(YouSaidWeDid)
-class YouSaidWeDidAdmin(PublishableAdmin):
+class YouSaidWeDidAdmin(ContentChecksAdmin, PublishableAdmin):
     list_display = ["title", "heard_on", "heard_at", "current_state"]
     list_filter = ["status", "priorities"]
     search_fields = ["title", "you_said", "we_did", "heard_at"]

@@ -57,5 +57,8 @@ EDITORIAL_ROLES = {
     "alerts.change":                       ("view",                   "view"),
     "alerts.digest":                       ("view",                   "view"),
     "alerts.sending":                      ("view",                   "change view"),
+    # Advice for writers, never shown to the public: both add words to avoid (the
+    # content checks flag them); publishers also remove them (contentchecks 0001).
+    "contentchecks.avoidword":             ("add change view",        "add change delete view"),
 }
 # fmt: on

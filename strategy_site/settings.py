@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "alerts",
     # Shared apps: they know no content type (see docs/notes/layers.md).
     "publishing",
+    # Plain English and accessibility advice as editors write (knows no content type).
+    "contentchecks",
     "images",
     "search",
     "sharing",

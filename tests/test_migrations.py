@@ -32,6 +32,7 @@ OUR_APPS = [
     "progress",
     "ratelimits",
     "publishing",
+    "contentchecks",
     "images",
 ]
 

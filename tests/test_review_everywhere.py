@@ -61,6 +61,7 @@ NOT_SHOWN = {
     "alerts.change": "how many emails each alert sent, read in the admin",
     "alerts.digest": "how many emails each summary sent, read in the admin",
     "alerts.sending": "the switch that pauses alert emails",
+    "contentchecks.avoidword": "advice for writers, shown in the admin's content checks",
 }
 
 
@@ -89,7 +90,10 @@ def kind(label):
     return "publishers only"
 
 
-WRITTEN_BY_EDITORS = [label for label in EDITORIAL_ROLES if editor_may(label) & WRITES]
+# What the public never sees needs no review.
+WRITTEN_BY_EDITORS = [
+    label for label in EDITORIAL_ROLES if editor_may(label) & WRITES and label not in NOT_SHOWN
+]
 
 
 # The rule, for every row of the table --------------------------------------------------
