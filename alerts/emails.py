@@ -2,8 +2,14 @@
 tracking pixels or rewritten links. Links are built from SITE_URL, never a request's
 Host header, so a forged Host cannot put another site's address in our email."""
 
+from email.message import Message
+from email.parser import BytesHeaderParser
+from email.utils import formatdate, make_msgid
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.message import RFC5322_EMAIL_LINE_LENGTH_LIMIT
+from django.core.mail.utils import DNS_NAME
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.crypto import get_random_string
@@ -66,6 +72,36 @@ def reasons(subscriber, lists, frequency):
     ]
 
 
+class PreparedMessage(Message):
+    """A MIME message whose bytes were made already (by `Letter.to`): its headers are
+    parsed back from them, so it reads like any message, and it gives those bytes."""
+
+    def as_bytes(self, unixfrom=False, linesep="\n"):
+        return self.data if linesep == "\r\n" else self.data.replace(b"\r\n", linesep.encode())
+
+    def as_string(self, unixfrom=False, linesep="\n"):
+        return self.as_bytes(unixfrom, linesep).decode("utf-8", "surrogateescape")
+
+
+class PreparedEmail(EmailMultiAlternatives):
+    """One person's copy of a letter, whose MIME bytes are the letter's, made once by
+    Django, with this person's words put in."""
+
+    def __init__(self, data, **kwargs):
+        super().__init__(**kwargs)
+        self.data = data
+
+    def message(self):
+        message = BytesHeaderParser(PreparedMessage).parsebytes(self.data)
+        message.data = self.data
+        return message
+
+
+def plain(words):
+    """Words a header or a 7-bit body can take as they are."""
+    return words.isascii() and words.isprintable()
+
+
 class Letter:
     """An alert or a summary, written once for everyone who gets it.
 
@@ -75,6 +111,13 @@ class Letter:
     put in (HTML-escaped in the HTML, as the template would have). A change sent to
     thousands is rendered once, not thousands of times. The markers hold a random part,
     so no words an editor typed can be mistaken for one.
+
+    The email itself (MIME: headers, parts, their encodings) is made once too, by
+    Django, with markers for the words, the address, the date and the Message-ID; each
+    person's bytes are those with their own put in. When that could change more than
+    the words (words or an address that are not plain ASCII, which Django would encode,
+    or a line over email's 998-character limit, which Django would send
+    quoted-printable), the person's email is made the ordinary way instead.
     """
 
     PLACES = ("reasons", "manage_link", "unsubscribe_link")
@@ -83,43 +126,115 @@ class Letter:
         self.subject = subject
         self.frequency = frequency
         self.lists = lists
-        self.marker = get_random_string(20)
-        self.marks = {place: f"[{self.marker}:{place}]" for place in self.PLACES}
+        self.marker = get_random_string(64)  # as long as a person's token, or longer
+        self.marks = {
+            (place, part): f"[{self.marker}:{place}:{part}]"
+            for place in self.PLACES
+            for part in ("text", "html")
+        }
         context = {
             **context,
-            "reasons": [self.marks["reasons"]],
-            "manage_link": self.marks["manage_link"],
-            "unsubscribe_link": self.marks["unsubscribe_link"],
             "site_name": settings.SITE_NAME,
             "site_url": settings.SITE_URL,
         }
-        self.text = render_to_string(f"alerts/email/{template}.txt", context)
-        self.html = render_to_string(f"alerts/email/{template}.html", context)
+        self.text, self.html = (
+            render_to_string(
+                f"alerts/email/{template}.{extension}",
+                {
+                    **context,
+                    "reasons": [self.marks["reasons", part]],
+                    "manage_link": self.marks["manage_link", part],
+                    "unsubscribe_link": self.marks["unsubscribe_link", part],
+                },
+            )
+            for part, extension in (("text", "txt"), ("html", "html"))
+        )
         # Each person's links differ only by their token (letters, digits, -_: which
         # reverse() leaves as they are), so the addresses are reversed once too.
         self.manage_link = absolute(reverse("alerts:manage", args=[self.marker]))
         self.unsubscribe_link = absolute(reverse("alerts:unsubscribe", args=[self.marker]))
+        self.prepared = self.prepare()
 
-    def to(self, subscriber):
-        """This person's email."""
+    def words(self, subscriber):
+        """This person's own words, by place."""
         token = manage_token(subscriber)
-        own = {
+        return {
             "reasons": ", ".join(reasons(subscriber, self.lists, self.frequency)),
             "manage_link": self.manage_link.replace(self.marker, token),
             "unsubscribe_link": self.unsubscribe_link.replace(self.marker, token),
         }
+
+    def email(self, words, to, headers=None, email_class=EmailMultiAlternatives, **kwargs):
         text, html = self.text, self.html
-        for place, words in own.items():
-            text = text.replace(self.marks[place], words)
-            html = html.replace(self.marks[place], escape(words))
-        message = EmailMultiAlternatives(
+        for place in self.PLACES:
+            text = text.replace(self.marks[place, "text"], words[place])
+            html = html.replace(self.marks[place, "html"], escape(words[place]))
+        message = email_class(
             subject=self.subject,
             body=text,
-            to=[subscriber.email],
-            headers=unsubscribe_headers(subscriber, own["unsubscribe_link"]),
+            to=[to],
+            headers={**(headers or {}), **unsubscribe_headers(None, words["unsubscribe_link"])},
+            **kwargs,
         )
         message.attach_alternative(html, "text/html")
         return message
+
+    def prepare(self):
+        """The email's bytes as Django makes them, with markers for what differs from
+        person to person; None if a marker did not come through as it went in."""
+        # Short markers in the headers Django would fold if long (a person's address
+        # and Message-ID are shorter than a marker holding the whole random part).
+        short = self.marker[:16]
+        to, date, message_id = (f"[{short}:{name}]" for name in ("to", "date", "id"))
+        model = EmailMultiAlternatives(
+            subject=self.subject,
+            body=self.text,
+            to=[to],
+            # The link with the marker for a token is as long as a person's (both are
+            # folded onto a line of their own, as Django folds a long header).
+            headers={
+                "Date": date,
+                "Message-ID": message_id,
+                **unsubscribe_headers(None, self.unsubscribe_link),
+            },
+        )
+        model.attach_alternative(self.html, "text/html")
+        data = model.message().as_bytes(linesep="\r\n")
+        expected = {
+            mark: self.text.count(mark) + self.html.count(mark) for mark in self.marks.values()
+        }
+        self.header_marks = {"to": to, "date": date, "message_id": message_id}
+        expected |= dict.fromkeys((self.unsubscribe_link, *self.header_marks.values()), 1)
+        if any(data.count(mark.encode()) != count for mark, count in expected.items()):
+            return None
+        return data
+
+    def to(self, subscriber):
+        """This person's email."""
+        words = self.words(subscriber)
+        if self.prepared is None or not all(map(plain, (subscriber.email, *words.values()))):
+            return self.email(words, subscriber.email)
+        headers = {
+            "to": subscriber.email,
+            "date": formatdate(localtime=settings.EMAIL_USE_LOCALTIME),
+            "message_id": make_msgid(domain=DNS_NAME),
+        }
+        data = self.prepared
+        for place in self.PLACES:
+            data = data.replace(self.marks[place, "text"].encode(), words[place].encode())
+            data = data.replace(self.marks[place, "html"].encode(), escape(words[place]).encode())
+        data = data.replace(self.unsubscribe_link.encode(), words["unsubscribe_link"].encode())
+        for name, value in headers.items():
+            data = data.replace(self.header_marks[name].encode(), value.encode())
+        if max(map(len, data.split(b"\r\n"))) > RFC5322_EMAIL_LINE_LENGTH_LIMIT:
+            return self.email(words, subscriber.email)
+        return self.email(
+            words,
+            subscriber.email,
+            {"Date": headers["date"], "Message-ID": headers["message_id"]},
+            email_class=PreparedEmail,
+            data=data,
+        )
 
 
 def alert_letter(change):

@@ -4,10 +4,18 @@ in: what each person gets must be exactly the templates rendered for them alone.
 import pytest
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from alerts.emails import absolute, alert_letter, digest_letter, reasons, ways_out
+from alerts.emails import (
+    PreparedEmail,
+    absolute,
+    alert_letter,
+    digest_letter,
+    reasons,
+    ways_out,
+)
 from alerts.models import Change, Digest, Frequency, Reason, What
 from news.models import PressRelease
 from tests.factories import PriorityFactory, StrategyFactory
@@ -111,3 +119,66 @@ def test_each_persons_summary_is_the_template_rendered_for_them_alone(people):
         )
         assert (email.body, email.alternatives[0].content) == (text, html)
         assert email.subject == "Daily summary: 2 updates from Meeting Needs Together"
+
+
+def received(smtp, email):
+    """The email as the mail server received it, sent through Django's SMTP backend."""
+    before = len(smtp.messages)
+    assert get_connection().send_messages([email]) == 1
+    (message,) = smtp.messages[before:]
+    return message
+
+
+def same_email(one, other):
+    """Headers and parts alike, but for the multipart boundary (random for each email)
+    and how a long header is folded over two lines (which changes nothing)."""
+
+    def headers(message):
+        return [(name, " ".join(value.split())) for name, value in message.items()]
+
+    assert [h for h in headers(one) if h[0] != "Content-Type"] == [
+        h for h in headers(other) if h[0] != "Content-Type"
+    ]
+    assert one.get_content_type() == other.get_content_type() == "multipart/alternative"
+    assert [(headers(p), p.get_content()) for p in one.iter_parts()] == [
+        (headers(p), p.get_content()) for p in other.iter_parts()
+    ]
+
+
+def test_the_email_a_mail_server_receives_is_the_one_django_would_have_made(people, smtp):
+    priority, subscribers = people
+    change = announced_change(AWKWARD, ["everything", "news", f"priority:{priority.pk}"])
+    letter = alert_letter(change)
+    for subscriber in subscribers[:2]:
+        email = letter.to(subscriber)
+        assert isinstance(email, PreparedEmail), "its bytes were made from the letter's"
+        ordinary = EmailMultiAlternatives(
+            subject=email.subject,
+            body=email.body,
+            to=email.to,
+            headers=email.extra_headers,
+            alternatives=email.alternatives,
+        )
+        sent = received(smtp, email)
+        same_email(sent, received(smtp, ordinary))
+        assert sent.recipients == [subscriber.email]
+        assert "Why you got this email" in sent.get_body(("plain",)).get_content()
+
+
+@pytest.mark.parametrize(
+    "email, title",
+    [
+        ("parent@example.org", "Short breaks – for everyone"),  # an en dash: not ASCII
+        ("josé@example.org", "Short breaks"),
+    ],
+)
+def test_words_and_addresses_django_would_encode_are_sent_as_django_makes_them(
+    db, smtp, email, title
+):
+    priority = PriorityFactory(strategy=StrategyFactory(), short_title=title)
+    subscriber = subscribe(email, (priority, Frequency.IMMEDIATELY))
+    letter = alert_letter(announced_change("A change", [f"priority:{priority.pk}"]))
+    message = received(smtp, letter.to(subscriber))
+    assert message["To"] == email
+    assert f"emails about {priority}, as it happens" in message.get_body(("plain",)).get_content()
+    assert f"emails about {priority}, as it happens" in message.get_body(("html",)).get_content()
