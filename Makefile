@@ -99,12 +99,15 @@ clean: ## Remove the virtualenv and caches (keeps your database)
 
 # The benchmark (bench/run.py, results in bench/results.md). It needs PostgreSQL and
 # Redis on their usual local ports, and installs Debian's wrk and nginx when missing.
+# Then email alerts (bench/alerts.py): a press release to 5,000 and 50,000 people and a
+# daily digest, sent by two db_worker processes to a local SMTP sink; its own section.
 .PHONY: bench faults
-bench: install ## Benchmark the site under load, write bench/results.md (BENCH_QUICK=1: a short run)
+bench: install ## Benchmark the site under load and email alerts, write bench/results.md (BENCH_QUICK=1: a short run)
 	@for tool in wrk nginx; do command -v $$tool >/dev/null || { \
 		echo "Installing Debian's $$tool for the benchmark"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$tool >/dev/null; }; done
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.alerts
 
 # Faults under load (bench/faults.py): Redis killed, Redis frozen, the database cut off,
 # each for 10 s of a 30 s load. Writes only its own section of bench/results.md. It uses

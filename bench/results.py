@@ -37,8 +37,16 @@ MAX_EDITS_P99_MS = 250
 # Addresses nginx passes to the site; a load balancer checks /healthz (issue #20).
 PASSED_THROUGH = ("/healthz", "/admin/login/")
 MAX_PASSED_P99_MS = 100
-# The faults run (bench/faults.py) writes its own section, before the targets.
+# The faults run (bench/faults.py) and the alerts run (bench/alerts.py) each write their
+# own section, before the targets.
 FAULTS_HEADING = "## Faults under load"
+ALERTS_HEADING = "## Email alerts (issue #22)"
+# Issue #22: a press release to ALERT_SUBSCRIBERS people handed to the sink within
+# MAX_ALERTS_S seconds by two workers; each worker's peak memory at most FLAT_MEMORY
+# times as high for the largest list as for the smallest.
+ALERT_SUBSCRIBERS = 50_000
+MAX_ALERTS_S = 60
+FLAT_MEMORY = 1.10
 TARGETS_HEADING = "## Targets (issue #10)"
 
 
@@ -508,6 +516,8 @@ def render(run):
         ]
     if run.get("faults"):
         parts += faults_section(run["faults"])
+    if run.get("alerts"):
+        parts += alerts_section(run["alerts"])
     parts += [
         TARGETS_HEADING,
         "",
@@ -519,8 +529,10 @@ def render(run):
         "## How to run it",
         "",
         "```sh",
-        "make bench                 # the full run (10-15 minutes); writes bench/results.md",
-        "BENCH_QUICK=1 make bench   # a smoke run of about 3 minutes, smaller dataset",
+        "make bench                 # the full run (10-15 minutes, then email alerts);",
+        "                           # writes bench/results.md",
+        "BENCH_QUICK=1 make bench   # a smoke run of a few minutes, smaller dataset",
+        "python -m bench.alerts     # email alerts alone (their section)",
         "```",
         "",
         "Needs PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379; `make bench`",
@@ -532,14 +544,17 @@ def render(run):
 
 
 def write(path, run):
-    """results.md for `run`; a Faults under load section already there is kept (it is
-    written by its own run, bench/faults.py) unless `run` has one of its own."""
+    """results.md for `run`; the Faults under load and Email alerts sections already
+    there are kept (each is written by its own run, bench/faults.py and bench/alerts.py)
+    unless `run` has one of its own."""
     markdown = render(run)
     path = Path(path)
-    if not run.get("faults") and path.exists():
-        kept = section_of(path.read_text(), FAULTS_HEADING)
-        if kept:
-            markdown = with_section(markdown, FAULTS_HEADING, kept)
+    if path.exists():
+        before = path.read_text()
+        for heading, key in ((FAULTS_HEADING, "faults"), (ALERTS_HEADING, "alerts")):
+            kept = section_of(before, heading)
+            if kept and not run.get(key):
+                markdown = with_section(markdown, heading, kept)
     path.write_text(markdown)
     return markdown
 
@@ -572,14 +587,21 @@ def with_section(markdown, heading, section):
     return "\n".join(lines[:start] + section + lines[end:])
 
 
-def write_faults(path, faults):
-    """Put the Faults under load section into results.md, replacing only that section
-    (`make bench` writes the rest); a file of its own when there is none yet."""
+def write_section(path, heading, section):
+    """Put a section into results.md, replacing only the section under `heading` (the
+    other runs write the rest); a file of its own when there is none yet."""
     path = Path(path)
-    section = faults_section(faults)
     markdown = path.read_text() if path.exists() else "# Benchmark results\n"
-    path.write_text(with_section(markdown, FAULTS_HEADING, section))
+    path.write_text(with_section(markdown, heading, section))
     return "\n".join(section)
+
+
+def write_faults(path, faults):
+    return write_section(path, FAULTS_HEADING, faults_section(faults))
+
+
+def write_alerts(path, alerts):
+    return write_section(path, ALERTS_HEADING, alerts_section(alerts))
 
 
 def faults_section(faults):
@@ -776,3 +798,204 @@ def scenario_notes(scenario):
             f"{proxy['refused']:,} during the cut."
         )
     return notes
+
+
+# Email alerts (bench/alerts.py) --------------------------------------------------------
+
+
+def mb(kilobytes):
+    return f"{kilobytes / 1024:.1f}"
+
+
+def per_1000(value, emails):
+    return value * 1000 / emails if emails else 0.0
+
+
+def alerts_rows(runs):
+    return [
+        (
+            run["what"],
+            run["sink"],
+            f"{run['subscribers']:,}",
+            f"{run['emails']:,}",
+            f"{run['seconds']:.1f}",
+            f"{run['per_second']:,.0f}",
+            ", ".join(mb(peak) for peak in run["peak_rss_kb"]),
+            f"{run['queries']['per_1000']:.0f}",
+            f"{per_1000(sum(run['worker_cpu_s']), run['emails']):.2f}, "
+            f"{per_1000(run['sink_cpu_s'], run['emails']):.2f}",
+        )
+        for run in runs
+    ]
+
+
+def sent_once(run):
+    """Every email the run queued was marked sent, none failed or needed a second try,
+    and the sink got exactly as many as there were people."""
+    outcome = run["outcome"]
+    return (
+        outcome["statuses"] == {"sent": run["subscribers"]}
+        and outcome["attempts_over_1"] == 0
+        and run["accepted_in_all"] == run["subscribers"]
+    )
+
+
+def alerts_targets(alerts):
+    """Issue #22's figures for the press release to ALERT_SUBSCRIBERS people (through each
+    sink measured), worker memory from the smallest list to the largest, and every
+    email sent once."""
+    press = [run for run in alerts["runs"] if run["what"] == "press release"]
+    workers = alerts["settings"]["workers"]
+    rows = []
+    for sink in dict.fromkeys(run["sink"] for run in press):
+        full = [run for run in press if run["sink"] == sink]
+        largest = max(full, key=lambda run: run["subscribers"])
+        target = (
+            f"A press release to {ALERT_SUBSCRIBERS:,} people: every email at the sink "
+            f"({sink}) in under {MAX_ALERTS_S} s with {workers} workers"
+        )
+        if largest["subscribers"] < ALERT_SUBSCRIBERS:
+            rows.append(
+                (
+                    target,
+                    f"{largest['subscribers']:,} people at most (a quick run): "
+                    f"{largest['seconds']:.1f} s",
+                    "not measured",
+                )
+            )
+            continue
+        rows.append(
+            (
+                target,
+                f"{largest['seconds']:.1f} s ({largest['per_second']:,.0f} emails/s)",
+                at_most(largest["seconds"], MAX_ALERTS_S),
+            )
+        )
+    chosen = [run for run in press if run["sink"] == alerts["settings"]["sink"]]
+    if len(chosen) > 1:
+        small, large = (
+            min(chosen, key=lambda run: run["subscribers"]),
+            max(chosen, key=lambda run: run["subscribers"]),
+        )
+        low, high = max(small["peak_rss_kb"]), max(large["peak_rss_kb"])
+        rows.append(
+            (
+                f"Worker peak memory flat from {small['subscribers']:,} to "
+                f"{large['subscribers']:,} people (at most {FLAT_MEMORY - 1:.0%} more)",
+                f"highest worker peak {mb(low)} MB, then {mb(high)} MB ({high / low - 1:+.0%})",
+                "met" if high <= low * FLAT_MEMORY else "not met",
+            )
+        )
+    rows.append(
+        (
+            "Every email sent once: all marked sent, none failed or tried twice, the sink "
+            "got one per person",
+            "; ".join(
+                f"{run['what']} to {run['subscribers']:,} ({run['sink']}): "
+                + ", ".join(f"{n:,} {status}" for status, n in run["outcome"]["statuses"].items())
+                + f", {run['accepted_in_all']:,} at the sink"
+                for run in alerts["runs"]
+            ),
+            "met" if all(sent_once(run) for run in alerts["runs"]) else "not met",
+        )
+    )
+    return rows
+
+
+def alerts_section(alerts):
+    """The "Email alerts" part of results.md: one row per run, the sinks alone, how the
+    queries were counted, and issue #22's targets."""
+    settings = alerts["settings"]
+    loads = alerts["load_average"]
+    digest = next((run for run in alerts["runs"] if run["what"] != "press release"), None)
+    lines = [
+        ALERTS_HEADING,
+        "",
+        *wrapped(
+            f"Run from {alerts['started']} to {alerts['finished']} (UTC) by "
+            "`python -m bench.alerts` (the last part of `make bench`); written by "
+            "bench/alerts.py: do not edit by hand. The machine "
+            f"({alerts['machine'].get('cores (nproc)', '?')} cores) was shared with other "
+            f"work: load average over a minute {loads['start']:g} at the start, "
+            f"{loads['end']:g} at the end. Every process below ran on the same cores, so "
+            "other work moves every timing."
+        ),
+        "",
+        *wrapped(
+            f"{settings['workers']} `manage.py db_worker` processes (production settings, "
+            f"the database task queue on PostgreSQL, `{settings['database']}`), started "
+            "fresh for each run; `ALERTS_CHUNK` "
+            f"{settings['chunk']}, `ALERTS_SENDERS` {settings['senders']}; Django's SMTP "
+            "backend to a local SMTP sink in a process of its own, accepting and "
+            f"discarding (bench/smtp_sink.py). Subscribers confirmed, on the news list, "
+            "bulk-created. A press release: from its save (through the ORM, as the admin "
+            "saves) to the last email accepted by the sink. A daily digest: from starting "
+            "`manage.py send_digests daily` to the last email accepted"
+            + (
+                f", {digest['changes']} changes announced the day before in each email."
+                if digest
+                else "."
+            )
+        ),
+        "",
+        table(
+            [
+                "run",
+                "sink",
+                "subscribers",
+                "emails",
+                "seconds",
+                "emails/s",
+                "peak RSS per worker (MB)",
+                "queries per 1,000 emails",
+                "CPU s per 1,000 emails: workers, sink",
+            ],
+            alerts_rows(alerts["runs"]),
+        ),
+        "",
+    ]
+    lines += wrapped(
+        "Peak RSS: VmHWM in /proc/<pid>/status, the high-water mark of each worker's "
+        "resident memory since it started (the first worker also ran the announce task, "
+        "which queues the emails). Queries: every statement each worker sent, counted "
+        "inside it (bench/counted_worker.py runs `db_worker` inside Django's "
+        "`connection.execute_wrapper`) from just before the publication to the last email: "
+        "the announce task's, the sending's, and the workers' polls of the task queue "
+        "while they waited. CPU: user and system seconds of the workers together, and of "
+        "the sink (/proc/<pid>/stat)."
+    )
+    lines += [""]
+    for run in alerts["runs"]:
+        queries = run["queries"]
+        lines += wrapped(
+            f"- {run['what'].capitalize()} to {run['subscribers']:,} ({run['sink']}): "
+            f"{queries['total']:,} queries: {queries['alerts']:,} on the alerts tables, "
+            f"{queries['queue']:,} on the task queue, {queries['other']:,} other (other "
+            "tables, savepoints).",
+            indent="  ",
+        )
+    lines += [""]
+    alone = alerts.get("sink_alone") or []
+    if alone:
+        lines += wrapped(
+            "The sinks alone, each sent "
+            f"{alone[0]['messages']:,} ready-made alert-sized messages by two smtplib "
+            "clients in processes of their own, one connection each: "
+            + "; ".join(
+                f"{sink['sink']} {sink['per_second']:,.0f} messages/s "
+                f"({per_1000(sink['sink_cpu_s'], sink['messages']):.2f} CPU s per 1,000)"
+                for sink in alone
+            )
+            + "."
+        )
+        lines += [""]
+    lines += [
+        table(["target", "measured", "result"], alerts_targets(alerts)),
+        "",
+        *wrapped(
+            f"A time has to beat its target by more than {NOISE:.0%} to count as met, as "
+            "above. How to read this section: docs/notes/bench.md."
+        ),
+        "",
+    ]
+    return "\n".join(lines).split("\n")  # the tables' rows as lines of their own

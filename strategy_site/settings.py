@@ -270,7 +270,7 @@ else:
 # Alert sending: how many emails a worker takes at a time (a worker killed mid-send may
 # send at most these again), and how long they stay its own before another worker may
 # take them over.
-ALERTS_CHUNK = int(os.environ.get("ALERTS_CHUNK") or 50)
+ALERTS_CHUNK = int(os.environ.get("ALERTS_CHUNK") or 200)
 ALERTS_LEASE_SECONDS = int(os.environ.get("ALERTS_LEASE_SECONDS") or 300)
 # How many workers share one change's emails (one send task each).
 ALERTS_SENDERS = int(os.environ.get("ALERTS_SENDERS") or 2)
