@@ -24,6 +24,8 @@ class PressReleaseContent(content.Content):
     has_card = True
     article = True
     detail_view_name = "news:detail"
+    short_link = True
+    handout = True
     search = content.SearchDocument(
         title=("title",),
         summary=("standfirst",),
@@ -78,6 +80,8 @@ class CabinetDecisionContent(content.Content):
     has_card = True
     article = True
     detail_view_name = "decisions:detail"
+    short_link = True
+    handout = True
     search = content.SearchDocument(
         title=("title",),
         summary=("summary_for_families",),
@@ -96,6 +100,12 @@ class CabinetDecisionContent(content.Content):
         """As the page's description block says it (templates/news/decision_detail.html)."""
         status = f" {item.get_decision_status_display()}." if item.decision_status else ""
         return f"{item.meeting}: {item.title}.{status}"
+
+    def handout_text(self, item):
+        """ "What this means for families", as the page says it first."""
+        return render_markdown(item.summary_for_families) or format_html(
+            "<p>{}</p>", self.summary(item)
+        )
 
     def card_text(self, item):
         label = f"{item.meeting_body} decision, {date_format(item.meeting_date, 'j F Y')}"

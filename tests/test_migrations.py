@@ -30,6 +30,7 @@ OUR_APPS = [
     "feedback",
     "alerts",
     "progress",
+    "sharing",
     "publishing",
     "images",
 ]

@@ -27,6 +27,7 @@ from django.utils.safestring import mark_safe
 from publishing import content
 from publishing.markdown import section_link
 from sharing import cards as social_cards
+from sharing import shortlinks
 
 register = template.Library()
 
@@ -43,9 +44,12 @@ def shared_kind(item):
 
 def item_views():
     """Views that show one item: without an item in the context, the page is an error
-    page (410 Gone, say) and presents nothing to share."""
+    page (410 Gone, say) and presents nothing to share. The short links' views are
+    among them: a short link's page is the page it leads to, and a handout is a
+    printout of it (sharing/views.py)."""
     names = {kind.detail_view_name for kind in content.kinds() if kind.has_card}
-    return names - {""} | {"preview"}
+    short_links = {"sharing:short-link", "sharing:qr-follow", "sharing:handout"}
+    return names - {""} | {"preview", "sharing:handout-a5"} | short_links
 
 
 def list_pages():
@@ -288,6 +292,24 @@ def find_shared_page(context):
 def shared_page_tag(context):
     """`{% shared_page as shared_page %}`: how this page is shared, or None."""
     return find_shared_page(context)
+
+
+@register.simple_tag(takes_context=True)
+def share_pack(context):
+    """`{% share_pack as pack %}`: the page's short link, QR code, handout and text to
+    paste (sharing.shortlinks.SharePack), or None for a page without them. An item of
+    a kind with short links has one once public; a page registered with
+    `content.register_page` has one too."""
+    page = context.get("shared_page")
+    if not page:
+        return None
+    item = context.get("object")
+    if item is not None and (pack := shortlinks.pack_for_item(item)) is not None:
+        return pack
+    pages = list_pages()
+    if page.item is None and page.view_name in pages:
+        return shortlinks.pack_for_page(pages[page.view_name], page.title, page.description)
+    return None
 
 
 @register.simple_tag(takes_context=True)
