@@ -13,7 +13,7 @@ every row).
 
 It lives here, in the project, because it names every app's models, and the shared
 `publishing` app that applies it (`publishing.roles.apply_roles`) may know none of
-them. The migrations strategy_site 0004 to 0008 apply it. Changed it? Add a
+them. The migrations strategy_site 0004 to 0009 apply it. Changed it? Add a
 migration that applies it again (`operations = [grant(EDITORIAL_ROLES, undo=False)]`),
 depending on the migrations that make the models it names.
 """
@@ -52,5 +52,6 @@ EDITORIAL_ROLES = {
     # "View subscriber addresses", which only an administrator grants, to a person.
     "alerts.subscription":                 ("view",                   "view"),
     "alerts.subscriber":                   ("",                       ""),
+    "sharing.shortlink":                   ("view",                   "view"),
 }
 # fmt: on

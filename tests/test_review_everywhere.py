@@ -58,6 +58,7 @@ NOT_SHOWN = {
     "publishing.previewlink": "a private link for sign-off",
     "alerts.subscription": "counts of who asked for email alerts, read in the admin",
     "alerts.subscriber": "email addresses, for those an administrator allows",
+    "sharing.shortlink": "short links, made by the site and never typed by anyone",
 }
 
 
