@@ -2,9 +2,12 @@
 (feeds, the sitemap, search, link previews, structured data, Easy Read): the content
 protocol of publishing/content.py. Imported by NewsConfig.ready()."""
 
+import re
+from html import unescape
+
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html, format_html_join, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
@@ -106,6 +109,14 @@ class CabinetDecisionContent(content.Content):
         return render_markdown(item.summary_for_families) or format_html(
             "<p>{}</p>", self.summary(item)
         )
+
+    def share_line(self, item):
+        """The first sentence of "What this means for families" (the summary repeats
+        the title), else the meeting and the outcome."""
+        text = unescape(strip_tags(render_markdown(item.summary_for_families)))
+        words = " ".join(text.split())
+        first = re.split(r"(?<=[.!?])\s", words, maxsplit=1)[0]
+        return first or self.summary(item)
 
     def card_text(self, item):
         label = f"{item.meeting_body} decision, {date_format(item.meeting_date, 'j F Y')}"

@@ -192,6 +192,11 @@ class Content:
         safe HTML: its summary, by default."""
         return format_html("<p>{}</p>", self.summary(item)) if self.summary(item) else ""
 
+    def share_line(self, item):
+        """One line about it, under its title in a post or a message (the share panel's
+        text to paste, with its short link): its summary, by default."""
+        return self.summary(item)
+
     def share_title(self, item):
         """Its title as its page's <title> says it, before the site's name."""
         return self.title(item)

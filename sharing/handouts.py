@@ -38,9 +38,10 @@ from sharing import qr
 STATIC = (settings.BASE_DIR / "static").resolve()
 SIZES = {"a4": "A4", "a5": "A5"}
 # The most words of text that leave room on the page for the rest, at the type sizes of
-# static/css/handout-a4.css and handout-a5.css; a longer text ends "…", and the QR code
-# leads to the whole of it.
-WORDS = {"a4": 280, "a5": 150}
+# static/css/handout-a4.css and handout-a5.css, under a title of two lines; a longer
+# text ends "…", and the QR code leads to the whole of it. The PDF is sure to be one
+# page: it is drawn again with fewer words while it is not.
+WORDS = {"a4": 240, "a5": 130}
 
 
 def local_only():
@@ -61,7 +62,7 @@ def local_only():
     return LocalOnly(allowed_protocols=("file", "data"), allow_redirects=False)
 
 
-def context(pack, found, size):
+def context(pack, found, size, words=None):
     """What the sheet shows, for the page and the PDF alike."""
     kind, item = found.kind, found.item
     return {
@@ -71,7 +72,9 @@ def context(pack, found, size):
         "title": kind.title(item),
         "label": kind.card_text(item).label if kind.has_card else kind.label,
         # Safe HTML (rendered Markdown), cut between words with its tags closed.
-        "text": mark_safe(Truncator(kind.handout_text(item)).words(WORDS[size], html=True)),
+        "text": mark_safe(
+            Truncator(kind.handout_text(item)).words(words or WORDS[size], html=True)
+        ),
         "qr_size": pack.qr_size,
         "page_url": f"{settings.SITE_URL}{found.address}",
         "today": timezone.localdate(),
@@ -86,19 +89,25 @@ def qr_data_url(pack):
 
 
 def pdf(pack, found, size):
-    """The handout as PDF bytes (PDF/UA-1: tagged, titled, in en-GB)."""
+    """The handout as PDF bytes (PDF/UA-1: tagged, titled, in en-GB), on one page."""
     # Loaded on the first PDF, not with the site: it needs Pango (deploy/README.md).
     from weasyprint import CSS, HTML
 
     fetcher = local_only()
-    html = render_to_string(
-        "sharing/handout_pdf.html",
-        {**context(pack, found, size), "qr_src": qr_data_url(pack)},
-    )
     stylesheets = [
-        CSS(filename=str(STATIC / "css" / "handout.css"), url_fetcher=fetcher),
-        CSS(filename=str(STATIC / "css" / f"handout-{size}.css"), url_fetcher=fetcher),
-        CSS(filename=str(STATIC / "css" / "handout-pdf.css"), url_fetcher=fetcher),
+        CSS(filename=str(STATIC / "css" / name), url_fetcher=fetcher)
+        for name in ("handout.css", f"handout-{size}.css", "handout-pdf.css")
     ]
-    document = HTML(string=html, base_url=STATIC.as_uri() + "/", url_fetcher=fetcher)
-    return document.write_pdf(stylesheets=stylesheets, pdf_variant="pdf/ua-1")
+    qr_src = qr_data_url(pack)
+    words = WORDS[size]
+    while True:
+        html = render_to_string(
+            "sharing/handout_pdf.html",
+            {**context(pack, found, size, words), "qr_src": qr_src},
+        )
+        document = HTML(string=html, base_url=STATIC.as_uri() + "/", url_fetcher=fetcher).render(
+            stylesheets=stylesheets, pdf_variant="pdf/ua-1"
+        )
+        if len(document.pages) == 1 or words <= 10:
+            return document.write_pdf(pdf_variant="pdf/ua-1")
+        words = words * 2 // 3

@@ -232,7 +232,7 @@ def pack_for_item(item):
     if kind is None or not kind.short_link:
         return None
     code = item_code(item) or ""
-    return SharePack(code, kind.title(item), kind.summary(item), handout=kind.handout)
+    return SharePack(code, kind.title(item), kind.share_line(item), handout=kind.handout)
 
 
 def pack_for_page(name, title, line):

@@ -73,7 +73,7 @@ def handout_of(request, code):
     if found.kind is None or not found.kind.handout:
         raise Http404("This page has no handout")
     kind, item = found.kind, found.item
-    pack = shortlinks.SharePack(link.code, kind.title(item), kind.summary(item), handout=True)
+    pack = shortlinks.SharePack(link.code, kind.title(item), kind.share_line(item), handout=True)
     return pack, found
 
 
