@@ -6,10 +6,12 @@ from . import views
 
 app_name = "sharing"
 
-# A short link is read out and typed: "/S/K7Q2" and a trailing slash find it too.
 urlpatterns = [
-    re_path(r"^[sS]/(?P<code>[^/]+)/?$", views.follow, name="short-link"),
-    re_path(r"^[sS]/(?P<code>[^/]+)/[qQ][rR]/?$", views.follow, name="qr-follow"),
+    path("s/<str:code>", views.follow, name="short-link"),
+    path("s/<str:code>/qr", views.follow, name="qr-follow"),
+    # A short link is read out and typed: "/S/K7Q2" and a trailing slash find it too.
+    re_path(r"^[sS]/(?P<code>[^/]+)/?$", views.follow),
+    re_path(r"^[sS]/(?P<code>[^/]+)/[qQ][rR]/?$", views.follow),
     path("share/<str:code>/qr.svg", views.qr_image, {"extension": "svg"}, name="qr-svg"),
     path("share/<str:code>/qr.png", views.qr_image, {"extension": "png"}, name="qr-png"),
     path("share/<str:code>/handout/", views.handout, name="handout"),
