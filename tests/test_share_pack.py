@@ -162,7 +162,12 @@ def test_a_withdrawn_pages_short_link_says_it_has_been_removed(client, media_roo
         item.status = Status.DRAFT
         item.save()
 
-    for name in ["sharing:short-link", "sharing:qr-follow", "sharing:handout"]:
+    for name in [
+        "sharing:short-link",
+        "sharing:qr-follow",
+        "sharing:handout",
+        "sharing:handout-pdf",
+    ]:
         response = client.get(reverse(name, args=[code]))
         assert response.status_code == 410, name
         page = Page.of(response)

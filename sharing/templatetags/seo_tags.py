@@ -44,12 +44,9 @@ def shared_kind(item):
 
 def item_views():
     """Views that show one item: without an item in the context, the page is an error
-    page (410 Gone, say) and presents nothing to share. The short links' views are
-    among them: a short link's page is the page it leads to, and a handout is a
-    printout of it (sharing/views.py)."""
+    page (410 Gone, say) and presents nothing to share."""
     names = {kind.detail_view_name for kind in content.kinds() if kind.has_card}
-    short_links = {"sharing:short-link", "sharing:qr-follow", "sharing:handout"}
-    return names - {""} | {"preview", "sharing:handout-a5"} | short_links
+    return names - {""} | {"preview"}
 
 
 def list_pages():
@@ -269,6 +266,10 @@ def find_shared_page(context):
     request = context.get("request")
     match = getattr(request, "resolver_match", None)
     if match is None or "exception" in context:  # 500, or a 404 from the resolver
+        return None
+    if match.app_name == "sharing":
+        # A short link's answer (410 Gone) or a handout: the page to share is the one
+        # they lead to or print (sharing/views.py).
         return None
     item = context.get("object")
     item = item if shared_kind(item) is not None else None
