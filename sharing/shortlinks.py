@@ -302,7 +302,12 @@ class CountFollows:
 
     def __call__(self, environ, start_response):
         path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
-        if (match := FOLLOW.fullmatch(path)) and (code := normalise(match[1])) and counts(environ):
+        if (
+            path[:3] in ("/s/", "/S/")
+            and (match := FOLLOW.fullmatch(path))
+            and (code := normalise(match[1]))
+            and counts(environ)
+        ):
             tidy_connections()
             try:
                 count_follow(code, QR if match[2] else LINK)
