@@ -311,8 +311,10 @@ class CountFollows:
             tidy_connections()
             try:
                 count_follow(code, QR if match[2] else LINK)
-            except Exception:  # a count that fails never stops the visitor
-                logger.exception("Short links: could not count a follow")
+            except Exception as error:  # a count that fails never stops the visitor
+                # One line each: in a database outage the page cache still answers
+                # every follow, and each would log a whole traceback.
+                logger.warning("Short links: could not count a follow (%r)", error)
             finally:
                 tidy_connections()
         return self.application(environ, start_response)

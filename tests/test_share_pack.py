@@ -522,6 +522,20 @@ def test_link_previews_robots_and_prefetches_are_not_counted(site, media_root, v
     assert counts(code) == []
 
 
+def test_a_count_that_fails_never_stops_the_visitor(site, media_root, monkeypatch, caplog):
+    item = PriorityFactory()
+    code = code_via(site, item.get_absolute_url())
+
+    def broken(code, via):
+        raise ConnectionError("the database is away")
+
+    monkeypatch.setattr(shortlinks, "count_follow", broken)
+    response = site.get(f"/s/{code}")
+
+    assert (response.status_code, response.headers["location"]) == (302, item.get_absolute_url())
+    assert "could not count a follow (ConnectionError('the database is away'))" in caplog.text
+
+
 def test_staff_checking_their_links_are_not_counted(site, media_root, django_user_model):
     code = code_via(site, PriorityFactory().get_absolute_url())
 
