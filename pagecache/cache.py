@@ -54,14 +54,19 @@ RENDER_WAIT = 2.0  # the longest a request waits for another one rendering its p
 # (30 pages of about 17 KB: about half a megabyte per address).
 QUERY_PAGES_PER_PATH = 30
 
-# Models whose changes never show on a kept page (a kept page is a 200, so an old
-# address's redirect is never one): saving them, on every sign-in, every editor
-# request, every feedback answer or rate-limit count, must not empty the page cache.
+# Models whose changes never show on a kept page (an old address's redirect is not
+# marked public, so it is never kept): saving them, on every sign-in, every editor
+# request, every feedback answer or rate-limit count, every follow of a short link, must
+# not empty the page cache. A short link is made while its page is rendered and never
+# changes after, so no kept page can show it out of date; its weekly count shows on no
+# page.
 IGNORED = frozenset(
     "sessions.session admin.logentry reversion.revision reversion.version "
     "publishing.previewlink publishing.slugrecord contenttypes.contenttype "
-    "auth.permission".split()
+    "auth.permission sharing.shortlink sharing.followcount".split()
 )
+# Redirects that may be kept, when the view marks them `public` (a short link's).
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
 IGNORED_APPS = frozenset({"axes", "feedback", "ratelimits"})
 
 
@@ -102,16 +107,20 @@ def page_key(environ):
 
 def may_keep(key, response):
     """Whether Django's response to a request with this page key may be given to any
-    anonymous visitor: a whole 200 that sets no cookie and that the view did not mark
-    private, no-store or no-cache (previews, drafts shown to staff, the admin)."""
+    anonymous visitor: a whole 200, or a redirect the view marked `public` (a short
+    link), that sets no cookie and that the view did not mark private, no-store or
+    no-cache (previews, drafts shown to staff, the admin)."""
     if not isinstance(response, HttpResponse):
         # A file (an uploaded image, a static file) that Django handed to the server's
         # wsgi.file_wrapper to stream: there is no response object left to look at.
         return False
     cache_control = response.get("Cache-Control", "").lower()
+    kept_status = response.status_code == 200 or (
+        response.status_code in REDIRECTS and "public" in cache_control
+    )
     return (
         key is not None
-        and response.status_code == 200
+        and kept_status
         and not response.cookies
         and not response.has_header("Set-Cookie")
         and not any(word in cache_control for word in ("private", "no-store", "no-cache"))

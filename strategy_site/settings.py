@@ -397,5 +397,9 @@ LOGGING = {
         # is replaced, so nothing is printed twice.
         "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.request": {"filters": ["one_line_per_outage"]},
+        # WeasyPrint (the handouts' PDFs) logs each step of every PDF, and fontTools each
+        # font it embeds: their warnings are worth reading, their progress is not.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

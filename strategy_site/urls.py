@@ -40,6 +40,8 @@ urlpatterns = [
     path("sitemap.xml", sitemap_xml, {"sitemaps": site_sitemaps()}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots"),
     path("preview/<str:token>/", preview, name="preview"),
+    # Short links, their QR codes and the one-page handouts (see sharing/shortlinks.py).
+    path("", include("sharing.urls")),
     # Link-preview images for pages without a photo (see sharing/cards.py).
     path("social-cards/<slug:kind>/<slug:slug>.png", social_card, name="social-card"),
     # django-markdownx's paths (its widget posts to these), behind our staff check.

@@ -31,6 +31,7 @@ OUR_APPS = [
     "alerts",
     "progress",
     "ratelimits",
+    "sharing",
     "publishing",
     "contentchecks",
     "images",

@@ -62,6 +62,7 @@ NOT_SHOWN = {
     "alerts.digest": "how many emails each summary sent, read in the admin",
     "alerts.sending": "the switch that pauses alert emails",
     "contentchecks.avoidword": "advice for writers, shown in the admin's content checks",
+    "sharing.shortlink": "short links, made by the site and never typed by anyone",
 }
 
 
