@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+import reversion
 from django import forms
 from django.apps import apps
 from django.contrib import admin, messages
@@ -7,7 +8,7 @@ from django.contrib.admin.utils import NestedObjects, quote
 from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db import models, router
+from django.db import models, router, transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -18,9 +19,9 @@ from django.utils.html import format_html
 from django.utils.text import capfirst
 from markdownx.admin import MarkdownxModelAdmin
 
-from publishing import content
+from publishing import content, reviews
 from publishing.history import HistoryAdmin, next_save_began, person
-from publishing.models import ChangeNote, PreviewLink, Status
+from publishing.models import ChangeNote, PreviewLink, Review, Status
 
 _object_tools = []  # callables(request, item) -> (label, url) or None
 
@@ -246,6 +247,12 @@ class PublishableAdmin(ContentAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["can_manage_preview_links"] = self.may_manage_preview_links(request)
+        if obj is not None and obj.pk:
+            context["can_send_back"] = self.may_send_back(request, obj)
+            if obj.status == Status.DRAFT:
+                context["review_sent_back"] = (
+                    Review.objects.for_item(obj).sent_back().select_related("sent_back_by").first()
+                )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def may_manage_preview_links(self, request):
@@ -268,6 +275,72 @@ class PublishableAdmin(ContentAdmin):
         note = form.cleaned_data.get("change_note", "").strip()
         if note and obj.first_published_at:
             ChangeNote.objects.create(item=obj, note=note, created_by=request.user)
+        if "status" in form.changed_data:
+            self.status_changed(request, obj)
+
+    # The review queue (publishing/reviews.py) ----------------------------------------
+
+    def status_changed(self, request, obj):
+        """Set to “In review”: the Publishers are emailed. Published: the review is over."""
+        if obj.status == Status.IN_REVIEW:
+            reviews.tell(Review.submit(obj, request.user), "submitted")
+        elif obj.status == Status.PUBLISHED:
+            Review.close(obj)
+
+    def may_send_back(self, request, obj):
+        return (
+            obj.status == Status.IN_REVIEW
+            and self.can_publish(request)
+            and self.has_change_permission(request, obj)
+        )
+
+    def send_back_view(self, request, object_id):
+        obj = self.get_object(request, object_id)
+        if obj is None:
+            raise Http404("No such item")
+        if not self.can_publish(request) or not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        change_url = reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk]
+        )
+        if obj.status != Status.IN_REVIEW:
+            messages.warning(
+                request, f"“{obj}” is not in review now ({obj.state_label}): nothing to send back."
+            )
+            return redirect(change_url)
+        form = SendBackForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            comment = form.cleaned_data["comment"]
+            with transaction.atomic(), reversion.create_revision():
+                obj.status = Status.DRAFT
+                obj.save()
+                review = Review.send_back(obj, request.user, comment)
+                said = f"Sent back to be changed, with the comment: “{comment}”"
+                reversion.set_user(request.user)
+                reversion.set_comment(said)
+                self.log_change(request, obj, said)
+                reviews.tell(review, "sent_back")
+            editor = person(review.submitted_by)
+            to = f" to {editor}" if editor else ""
+            emailed = (
+                " They will get an email with your comment."
+                if review.submitted_by and review.submitted_by.email
+                else ""
+            )
+            messages.success(
+                request, f"“{obj}” is a draft again and has been sent back{to}.{emailed}"
+            )
+            return redirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": obj,
+            "title": f"Send “{obj}” back to be changed",
+            "form": form,
+            "change_url": change_url,
+            "submitted": Review.objects.for_item(obj).open().select_related("submitted_by").first(),
+        }
+        return TemplateResponse(request, "admin/publishing/send_back.html", context)
 
     # Restoring an earlier version ------------------------------------------------------
 
@@ -314,6 +387,11 @@ class PublishableAdmin(ContentAdmin):
                 "<path:object_id>/preview-links/",
                 self.admin_site.admin_view(self.preview_links_view),
                 name=name,
+            ),
+            path(
+                "<path:object_id>/send-back/",
+                self.admin_site.admin_view(self.send_back_view),
+                name=f"{self.opts.app_label}_{self.opts.model_name}_send_back",
             ),
             *super().get_urls(),
         ]
@@ -367,6 +445,17 @@ class PublishableAdmin(ContentAdmin):
             ),
         }
         return TemplateResponse(request, "admin/publishing/preview_links.html", context)
+
+
+class SendBackForm(forms.Form):
+    comment = forms.CharField(
+        label="What should be changed?",
+        widget=forms.Textarea(attrs={"rows": 6, "class": "vLargeTextField"}),
+        max_length=2000,
+        help_text="The editor sees this on the item and on their admin home page, and "
+        "gets it by email. Say what to change, so they can fix it and send it again.",
+        error_messages={"required": "Say what should be changed, so the editor can fix it."},
+    )
 
 
 class PreviewLinkForm(forms.Form):
