@@ -190,10 +190,10 @@ def test_a_withdrawn_pages_short_link_says_it_has_been_removed(client, media_roo
 def test_a_draft_has_no_short_link_until_it_is_published(staff_client, db):
     item = PressReleaseFactory(status=Status.DRAFT)
 
-    pack = pack_on(staff_client, item.get_absolute_url())
+    page = page_at(staff_client, item.get_absolute_url())
 
-    assert pack["short_url"] is None
-    assert "gets a short link, a QR code and a handout when it is published" in pack["text"]
+    # Staff checking a draft see no share panel at all: nothing on it may be shared yet.
+    assert page.find_all("section", **{"class": "app-share"}) == []
     assert not ShortLink.objects.exists()
 
 

@@ -210,8 +210,10 @@ def test_the_site_calls_the_strategy_by_one_name(pages, decision):
         # The press release's own name for it, only in the press release it is quoted from.
         if "/news/" not in url or url == reverse("news:index"):
             assert "SEND and Alternative Provision Strategy" not in said, url
-        # The record's issue title names only the decision: its heading and links to it.
-        mentions = page.text.count(decision.title)
+        # The record's issue title names only the decision: its heading and links to it
+        # (and its share panel's text to paste, which begins with the page's heading).
+        posts = [post.text for post in page.find_all("textarea", id="share-post")]
+        mentions = page.text.count(decision.title) - sum(p.count(decision.title) for p in posts)
         named = page.texts("h1").count(decision.title) + [
             link.text for link in page.find_all("a", href=decision.get_absolute_url())
         ].count(decision.title)
