@@ -10,7 +10,7 @@ export DJANGO_DEBUG ?= 1
 
 .DEFAULT_GOAL := help
 .PHONY: help install run test lint audit format css migrate content superuser backup restore \
-	clean chromium
+	clean chromium pdf-libs
 
 help: ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -23,7 +23,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	@touch $@
 
-install: $(VENV)/.installed ## Create .venv and install the pinned dependencies
+install: $(VENV)/.installed pdf-libs ## Create .venv and install the pinned dependencies
 
 migrate: install ## Apply database migrations
 	$(MANAGE) migrate --noinput
@@ -45,6 +45,13 @@ test: install chromium lint ## Run the checks, the layer contract and the whole 
 	$(MANAGE) check
 	$(MANAGE) makemigrations --check --dry-run
 	$(BIN)/pytest
+
+# The handouts' PDFs are drawn by WeasyPrint, which needs Debian's Pango (sharing/handouts.py).
+pdf-libs:
+	@ldconfig -p | grep -q 'libpangoft2-1.0.so.0' || { \
+		echo "Installing Debian's Pango for the handouts' PDFs"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; }
 
 # The browser tests drive Debian's chromium; Playwright never downloads a browser here.
 chromium:

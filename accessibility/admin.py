@@ -1,11 +1,12 @@
 from django.contrib import admin
 
+from contentchecks.admin import ContentChecksAdmin
 from publishing.admin import ContentAdmin
 
 from .models import AccessibilityStatement, SiteSettings
 
 
-class SingletonAdmin(ContentAdmin):
+class SingletonAdmin(ContentChecksAdmin, ContentAdmin):
     """One row: it can be added once and never deleted."""
 
     def has_add_permission(self, request):

@@ -115,6 +115,17 @@ def lists_of(kind, item):
     return [EVERYTHING, kind.alert_list, *priorities]
 
 
+def describe(change, kind, item):
+    """Fill in what the emails about this change say, from the item as it is now: at
+    announcing, and for a publisher's preview (alerts/preview.py), so both say the same."""
+    change.kind_label = kind.label
+    change.title = kind.title(item)[:300]
+    change.summary = kind.summary(item)
+    change.address = kind.address(item)
+    change.note = change.change_note.note if change.change_note else ""
+    change.lists = lists_of(kind, item)
+
+
 def announce(change_id, now=None):
     """If the change's moment has come and its item is public: keep what the emails
     will say, queue one email per person who gets alerts as they happen, and return
@@ -134,12 +145,7 @@ def announce(change_id, now=None):
         kind = alert_kind(change.content_type.model_class())
         if item is None or kind is None or not kind.is_public(item):
             return False  # not public (yet): a later save or send_alerts tries again
-        change.kind_label = kind.label
-        change.title = kind.title(item)[:300]
-        change.summary = kind.summary(item)
-        change.address = kind.address(item)
-        change.note = change.change_note.note if change.change_note else ""
-        change.lists = lists_of(kind, item)
+        describe(change, kind, item)
         change.announced_at = now
         change.save()
         fan_out(change)

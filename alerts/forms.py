@@ -53,6 +53,11 @@ class SubscribeForm(HoneypotForm):
         super().__init__(*args, **kwargs)
         self.fields["what"].choices = what_choices()
 
+    def offers(self, value):
+        """Whether `value` is one of the "what" radios' values, as the "Get emails about
+        this" links write it (`?about=news`, `?about=priority-3`)."""
+        return value in {choice for choice, _ in self.fields["what"].choices}
+
     def clean_email(self):
         return self.cleaned_data["email"].strip()
 

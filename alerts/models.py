@@ -15,8 +15,6 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from feedback.models import AnswerCountQuerySet
-
 CONFIRM_DAYS = 7  # how long a confirmation link works, and an unconfirmed request is kept
 
 
@@ -55,6 +53,7 @@ class Subscriber(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = "email alert subscriber"
+        verbose_name_plural = "subscriber addresses"
         constraints = [
             models.UniqueConstraint(Lower("email"), name="alerts_subscriber_email_unique_ci"),
         ]
@@ -139,6 +138,7 @@ class Subscription(models.Model):
     class Meta:
         ordering = ["what", "priority__number"]
         verbose_name = "email alert subscription"
+        verbose_name_plural = "people per list"
         constraints = [
             models.UniqueConstraint(
                 "subscriber",
@@ -183,33 +183,6 @@ class Subscription(models.Model):
             self.subscriber.save(update_fields=["confirmed_at"])
 
 
-class EmailCount(models.Model):
-    """How many alert emails were asked for lately, per address and per client, for the
-    rate limit (alerts/protection.py). Kept in the database for the reasons feedback's
-    AnswerCount is, and counted the same way."""
-
-    client = models.CharField(
-        max_length=64,
-        unique=True,
-        help_text="A keyed hash of an email address or a visitor's address, never the address.",
-    )
-    window_started_at = models.DateTimeField(
-        db_index=True, help_text="When the first request of the window came."
-    )
-    answers = models.PositiveIntegerField(
-        "requests", default=1, help_text="Requests counted since then."
-    )
-
-    objects = AnswerCountQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = "alert requests from one address"
-        verbose_name_plural = "alert requests from one address"
-
-    def __str__(self):
-        return f"{self.answers} since {self.window_started_at:%Y-%m-%d %H:%M}"
-
-
 # What is sent -------------------------------------------------------------------------
 
 
@@ -232,20 +205,26 @@ class ChangeQuerySet(models.QuerySet):
     def with_counts(self):
         """Each change with how many of its emails are waiting, sent and failed, in one
         query."""
-        return self.annotate(
-            emails_queued=models.Count(
-                "deliveries",
-                filter=models.Q(
-                    deliveries__status__in=[Delivery.Status.QUEUED, Delivery.Status.SENDING]
-                ),
+        return self.annotate(**email_counts())
+
+
+def email_counts():
+    """How many of a change's or digest's emails are waiting, sent and failed: the
+    annotations of their `with_counts()`."""
+    return {
+        "emails_queued": models.Count(
+            "deliveries",
+            filter=models.Q(
+                deliveries__status__in=[Delivery.Status.QUEUED, Delivery.Status.SENDING]
             ),
-            emails_sent=models.Count(
-                "deliveries", filter=models.Q(deliveries__status=Delivery.Status.SENT)
-            ),
-            emails_failed=models.Count(
-                "deliveries", filter=models.Q(deliveries__status=Delivery.Status.FAILED)
-            ),
-        )
+        ),
+        "emails_sent": models.Count(
+            "deliveries", filter=models.Q(deliveries__status=Delivery.Status.SENT)
+        ),
+        "emails_failed": models.Count(
+            "deliveries", filter=models.Q(deliveries__status=Delivery.Status.FAILED)
+        ),
+    }
 
 
 class Change(models.Model):
@@ -294,6 +273,7 @@ class Change(models.Model):
     class Meta:
         ordering = ["-due_at", "-pk"]
         verbose_name = "email alert"
+        verbose_name_plural = "email alerts sent"
         constraints = [
             models.UniqueConstraint(
                 "content_type",
@@ -319,6 +299,13 @@ class Change(models.Model):
         return f"{prefix}: {self.title}"
 
 
+class DigestQuerySet(models.QuerySet):
+    def with_counts(self):
+        """Each summary with how many of its emails are waiting, sent and failed, in one
+        query."""
+        return self.annotate(**email_counts())
+
+
 class Digest(models.Model):
     """One daily or weekly summary: the changes announced in its period, gathered into
     one email per person who asked for that. Made once per period (a unique
@@ -329,10 +316,12 @@ class Digest(models.Model):
     period_end = models.DateTimeField("until")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = DigestQuerySet.as_manager()
+
     class Meta:
         ordering = ["-period_start"]
-        verbose_name = "email alert summary"
-        verbose_name_plural = "email alert summaries"
+        verbose_name = "daily or weekly summary"
+        verbose_name_plural = "daily and weekly summaries sent"
         constraints = [
             models.UniqueConstraint(
                 "frequency", "period_start", name="alerts_digest_one_per_period"
@@ -393,8 +382,8 @@ class Delivery(models.Model):
     objects = DeliveryQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "email alert sent"
-        verbose_name_plural = "email alerts sent"
+        verbose_name = "email to one subscriber"
+        verbose_name_plural = "emails to one subscriber"
         constraints = [
             models.UniqueConstraint(
                 "subscriber",

@@ -2,18 +2,15 @@
 
 The forms live on cached pages that set no cookies, so, as for the feedback form, posts
 are accepted only from this site's pages (feedback.protection.is_from_this_site) and
-counted in the database. Two counts: per email address (whoever asks) and per client.
-Both are kept as keyed hashes, never the address itself.
+counted in the database (ratelimits). Two counts: per email address (whoever asks) and
+per client. Both are kept as keyed hashes, never the address itself.
 """
 
 from datetime import timedelta
 
-from django.utils.crypto import salted_hmac
-
 from feedback.protection import is_from_this_site
 from operations.middleware import client_ip
-
-from .models import EmailCount
+from ratelimits.limits import allow, key_for
 
 __all__ = ["is_from_this_site", "client_over_limit", "address_over_limit"]
 
@@ -22,20 +19,15 @@ CLIENT_LIMIT = 10  # ...or requests from one client...
 WINDOW_SECONDS = 60 * 60  # ...in an hour
 
 
-def _key(kind, value):
-    return salted_hmac(f"alerts.rate-limit.{kind}", value, algorithm="sha256").hexdigest()
-
-
-def _take(key, limit):
-    window = timedelta(seconds=WINDOW_SECONDS)
-    return not EmailCount.objects.take_one(key, limit, window)
+def _over(key, limit):
+    return not allow(key, limit, timedelta(seconds=WINDOW_SECONDS))
 
 
 def client_over_limit(request):
     """True once this client has made CLIENT_LIMIT requests this hour; else counted."""
-    return _take(_key("client", client_ip(request)), CLIENT_LIMIT)
+    return _over(key_for("alerts.client", client_ip(request)), CLIENT_LIMIT)
 
 
 def address_over_limit(email):
     """True once ADDRESS_LIMIT emails went to this address this hour; else counted."""
-    return _take(_key("address", email.strip().lower()), ADDRESS_LIMIT)
+    return _over(key_for("alerts.address", email.strip().lower()), ADDRESS_LIMIT)

@@ -2,10 +2,11 @@
 
 Each email is a Delivery row, made once per person and change (or digest) by a unique
 constraint. A worker claims a chunk (ALERTS_CHUNK rows: status "sending", a random
-claim, and a lease of ALERTS_LEASE_SECONDS), sends the chunk over one SMTP connection,
-and marks what the server accepted as sent in one update. Several workers share a
-change's emails: on PostgreSQL each skips rows another has locked; on SQLite writes
-take turns, and the claim's update re-checks each row is still free.
+claim, and a lease of ALERTS_LEASE_SECONDS), sends the chunk over one SMTP connection
+for at most half its lease, gives back what it had no time for, and marks what the
+server accepted as sent in one update. Several workers share a change's emails: on
+PostgreSQL each skips rows another has locked; on SQLite writes take turns, and the
+claim's update re-checks each row is still free.
 
 A worker killed mid-chunk leaves that chunk "sending": when its lease ends, the next
 send task (`manage.py send_alerts` queues one) takes it over and sends it again. So
@@ -72,10 +73,17 @@ def is_the_address(error):
 
 
 def deliver(batch, connection, make_email):
-    """Send a claimed chunk; mark what went. Returns how many were sent."""
+    """Send a claimed chunk; mark what went. Returns how many were sent.
+
+    A worker sends only in the first half of its lease, then gives back what is left:
+    so nobody takes over a chunk (as its lease ends) while its worker is still sending
+    it, however slow the mail server. The other half covers the email in progress."""
     sent, failed = [], []
+    stop_at = batch[0].lease_until - timedelta(seconds=settings.ALERTS_LEASE_SECONDS / 2)
     try:
         for delivery in batch:
+            if (sent or failed) and timezone.now() >= stop_at:
+                break  # the rest is given back below, while the lease is still ours
             try:
                 connection.send_messages([make_email(delivery)])
             except smtplib.SMTPException as error:
@@ -84,13 +92,11 @@ def deliver(batch, connection, make_email):
                 failed.append((delivery.pk, str(error)[:300]))
             else:
                 sent.append(delivery.pk)
-    except (smtplib.SMTPException, OSError):
-        done = set(sent) | {pk for pk, _ in failed}
-        Delivery.objects.filter(pk__in=[d.pk for d in batch if d.pk not in done]).update(
-            status=Status.QUEUED, claim="", lease_until=None
-        )
-        raise
     finally:
+        done = set(sent) | {pk for pk, _ in failed}
+        Delivery.objects.filter(
+            pk__in=[d.pk for d in batch if d.pk not in done], claim=batch[0].claim
+        ).update(status=Status.QUEUED, claim="", lease_until=None)
         Delivery.objects.filter(pk__in=sent).update(
             status=Status.SENT, sent_at=timezone.now(), claim="", lease_until=None
         )

@@ -6,6 +6,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
+from publishing.queries import own_query
+
 from .emails import send_confirmation, send_manage_link
 from .forms import ManageLinkForm, SubscribeForm
 from .models import Frequency, Subscriber, Subscription
@@ -49,7 +51,17 @@ def check_your_email():
 
 @require_safe
 def subscribe_page(request):
-    return render(request, "alerts/subscribe.html", {"form": SubscribeForm()})
+    """The form. A "Get emails about this" link says what to choose (`?about=news`,
+    `?about=priority-3`), and each of those is cached as a page of its own. A value the
+    form does not offer shows it with nothing chosen; that, or any query string not
+    written as the links write it, is answered but kept by no cache
+    (publishing/queries.py)."""
+    form = SubscribeForm()
+    about = request.GET.get("about", "")
+    if form.offers(about):
+        form.initial["what"] = about
+        own_query(request, about=about)
+    return render(request, "alerts/subscribe.html", {"form": form})
 
 
 @csrf_exempt

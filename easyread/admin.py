@@ -4,6 +4,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
+from contentchecks.admin import ContentChecksAdmin
 from images.admin import PictureAdmin
 from images.forms import PictureForm
 from publishing.admin import (
@@ -149,7 +150,7 @@ class NeedsReviewFilter(admin.SimpleListFilter):
 
 
 @admin.register(EasyReadVersion)
-class EasyReadVersionAdmin(PublishableAdmin):
+class EasyReadVersionAdmin(ContentChecksAdmin, PublishableAdmin):
     form = EasyReadVersionForm
     list_display = ["title", "paired_page", "review_flag", "current_state", "updated_at"]
     list_filter = [NeedsReviewFilter, "status", PageTypeFilter]

@@ -8,7 +8,7 @@ class EasyReadConfig(AppConfig):
     verbose_name = "Easy Read"
 
     def ready(self):
-        from . import content  # noqa: F401 - registers the kind of content
+        from . import checks, content  # noqa: F401 - its content checks; its kind of content
         from .models import EasyReadVersion
         from .pairings import forget_pairings
 

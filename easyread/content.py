@@ -19,6 +19,7 @@ class EasyReadContent(content.Content):
     model = EasyReadVersion
     kind = "easy-read"
     label = "Easy Read version"
+    short_link = True
     search = content.SearchDocument(
         title=("title",),
         summary=("intro",),

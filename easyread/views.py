@@ -1,10 +1,11 @@
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponsePermanentRedirect
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView
 
 from publishing.models import SlugRecord
+from publishing.views import moved_permanently
 
 from .models import EasyReadPoint, EasyReadVersion
 
@@ -61,7 +62,7 @@ class EasyReadView(DetailView):
             renamed = self.renamed_page()
             if renamed is None:
                 raise
-            return HttpResponsePermanentRedirect(self.page_type.easy_read_url(renamed))
+            return moved_permanently(request, self.page_type.easy_read_url(renamed))
 
     def renamed_page(self):
         """The published page that had this address before a rename, if any."""

@@ -1,7 +1,8 @@
 """What visitors said about a page: "Was this page useful?" and an optional comment.
 
 Nothing here identifies the visitor: no address, browser, cookie or account (the rate
-limit's count holds a keyed hash of the address, and only while its window lasts). The
+limit's count, in ratelimits, holds a keyed hash of the address, and only while its
+window lasts). The
 comment box asks people not to type personal details, but some will, so staff read
 the answers in the admin only and may delete them.
 """
@@ -9,11 +10,9 @@ the answers in the admin only and may delete them.
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
-from django.db.models import F
+from django.db import models
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 PATH_MAX_LENGTH = 500
@@ -83,62 +82,3 @@ class PageFeedback(models.Model):
     def get_absolute_url(self):
         """The page the answer is about (a local path, checked by validate_local_path)."""
         return self.page_path
-
-
-class AnswerCountQuerySet(models.QuerySet):
-    def take_one(self, client, limit, window, now=None):
-        """Count one more answer from `client` (a keyed hash of its address) if it has
-        sent fewer than `limit` in its window (from its first answer, `window` long),
-        and say whether it was counted.
-
-        Exact with several workers and servers, on PostgreSQL and SQLite alike: an
-        answer is counted by one UPDATE that only succeeds under the limit, and a
-        window is started by one INSERT that only one of two racing answers can make
-        (the other is then counted in it). Rows of ended windows are deleted whenever
-        a window starts, so the table holds little more than the last `window`'s
-        clients.
-        """
-        now = now or timezone.now()
-        current = self.filter(client=client, window_started_at__gt=now - window)
-
-        def counted():
-            return bool(current.filter(answers__lt=limit).update(answers=F("answers") + 1))
-
-        if counted():
-            return True
-        if not current.exists():
-            self.filter(window_started_at__lte=now - window).delete()
-            try:
-                with transaction.atomic():
-                    self.create(client=client, window_started_at=now)
-                return True
-            except IntegrityError:  # another answer from this client started it just now
-                pass
-        return counted()
-
-
-class AnswerCount(models.Model):
-    """How many answers one address has sent lately, for the rate limit
-    (feedback/protection.py). Kept in the database, not the cache, so neither a full
-    cache nor Redis being down can lose it."""
-
-    client = models.CharField(
-        max_length=64,
-        unique=True,
-        help_text="A keyed hash of the visitor's address, never the address itself.",
-    )
-    window_started_at = models.DateTimeField(
-        db_index=True, help_text="When this address's first answer of the window came."
-    )
-    answers = models.PositiveIntegerField(
-        default=1, help_text="Answers counted since then (those over the limit are not)."
-    )
-
-    objects = AnswerCountQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = "answers from one address"
-        verbose_name_plural = "answers from one address"
-
-    def __str__(self):
-        return f"{self.answers} since {self.window_started_at:%Y-%m-%d %H:%M}"

@@ -14,12 +14,10 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
-from django.utils.crypto import salted_hmac
 from django.utils.http import is_same_domain
 
 from operations.middleware import client_ip
-
-from .models import AnswerCount
+from ratelimits.limits import allow, key_for
 
 RATE_LIMIT = 10  # answers per client...
 RATE_WINDOW_SECONDS = 10 * 60  # ...in ten minutes
@@ -76,11 +74,11 @@ def rate_limit_key(request):
     """The client as the rate limit knows it: a keyed hash of its address (salted with
     the secret key), so the address itself is never kept, and the key cannot be
     reversed by trying every address."""
-    return salted_hmac("feedback.rate-limit", client_ip(request), algorithm="sha256").hexdigest()
+    return key_for("feedback.client", client_ip(request))
 
 
 def is_over_rate_limit(request):
     """True once this client has sent RATE_LIMIT posts in its window (which starts at
     its first post and lasts RATE_WINDOW_SECONDS); else this post is counted."""
     window = timedelta(seconds=RATE_WINDOW_SECONDS)
-    return not AnswerCount.objects.take_one(rate_limit_key(request), RATE_LIMIT, window)
+    return not allow(rate_limit_key(request), RATE_LIMIT, window)

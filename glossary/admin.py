@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 
+from contentchecks.admin import ContentChecksAdmin
 from publishing.admin import ContentAdmin
 
 from .models import GlossaryTerm
@@ -14,7 +15,7 @@ PUBLISHERS_ONLY = (
 
 
 @admin.register(GlossaryTerm)
-class GlossaryTermAdmin(ContentAdmin):
+class GlossaryTermAdmin(ContentChecksAdmin, ContentAdmin):
     # Django would look for this template itself, but django-reversion names its own.
     change_list_template = "admin/glossary/glossaryterm/change_list.html"
     list_display = ["term", "abbreviation", "short_definition", "is_shown", "updated_at"]

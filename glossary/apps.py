@@ -7,4 +7,5 @@ class GlossaryConfig(AppConfig):
     verbose_name = "Glossary"
 
     def ready(self):
-        from . import content, signals  # noqa: F401 - its sitemap; the cache invalidation
+        # Its sitemap; the cache invalidation; what it tells the content checks.
+        from . import checks, content, signals  # noqa: F401

@@ -6,3 +6,9 @@ the priorities' help boxes."""
 from publishing import content
 
 content.register_sections("helpcontacts:index")
+# A page of its own to share: its link-preview card, short address and QR code.
+content.register_page(
+    "get-help",
+    "helpcontacts:index",
+    lambda context: content.CardText("Get help", "Who families can contact for help with SEND"),
+)

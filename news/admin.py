@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from contentchecks.admin import ContentChecksAdmin
 from images.admin import PictureAdmin
 from images.forms import PictureForm
 from publishing.admin import PUBLISHING_FIELDSET, PublishableAdmin, PublishableForm
@@ -44,9 +45,10 @@ class PressReleaseForm(PictureForm, PublishableForm):
 
 
 @admin.register(PressRelease)
-class PressReleaseAdmin(PictureAdmin, SharePreviewAdmin, PublishableAdmin):
+class PressReleaseAdmin(ContentChecksAdmin, PictureAdmin, SharePreviewAdmin, PublishableAdmin):
     form = PressReleaseForm
     list_display = ["title", "current_state", "published_at", "updated_at"]
+    choose_the_only_one = ["strategy"]
     list_filter = ["status", "published_at", "priorities"]
     search_fields = ["title", "standfirst", "body"]
     date_hierarchy = "published_at"
@@ -82,8 +84,9 @@ class DecisionPointInline(admin.TabularInline):
 
 
 @admin.register(CabinetDecision)
-class CabinetDecisionAdmin(SharePreviewAdmin, PublishableAdmin):
+class CabinetDecisionAdmin(ContentChecksAdmin, SharePreviewAdmin, PublishableAdmin):
     list_display = ["title", "meeting_date", "decision_status", "current_state", "published_at"]
+    choose_the_only_one = ["strategy"]
     list_filter = ["status", "decision_status", "decision_type", "meeting_body", "priorities"]
     search_fields = [
         "title",

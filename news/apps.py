@@ -6,4 +6,4 @@ class NewsConfig(AppConfig):
     verbose_name = "News and decisions"
 
     def ready(self):
-        from . import content  # noqa: F401 - registers the kinds of content
+        from . import checks, content  # noqa: F401 - its content checks; its kinds of content

@@ -2,9 +2,12 @@
 (feeds, the sitemap, search, link previews, structured data, Easy Read): the content
 protocol of publishing/content.py. Imported by NewsConfig.ready()."""
 
+import re
+from html import unescape
+
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html, format_html_join, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
@@ -25,6 +28,8 @@ class PressReleaseContent(content.Content):
     has_card = True
     article = True
     detail_view_name = "news:detail"
+    short_link = True
+    handout = True
     search = content.SearchDocument(
         title=("title",),
         summary=("standfirst",),
@@ -80,6 +85,8 @@ class CabinetDecisionContent(content.Content):
     has_card = True
     article = True
     detail_view_name = "decisions:detail"
+    short_link = True
+    handout = True
     search = content.SearchDocument(
         title=("title",),
         summary=("summary_for_families",),
@@ -98,6 +105,20 @@ class CabinetDecisionContent(content.Content):
         """As the page's description block says it (templates/news/decision_detail.html)."""
         status = f" {item.get_decision_status_display()}." if item.decision_status else ""
         return f"{item.meeting}: {item.title}.{status}"
+
+    def handout_text(self, item):
+        """ "What this means for families", as the page says it first."""
+        return render_markdown(item.summary_for_families) or format_html(
+            "<p>{}</p>", self.summary(item)
+        )
+
+    def share_line(self, item):
+        """The first sentence of "What this means for families" (the summary repeats
+        the title), else the meeting and the outcome."""
+        text = unescape(strip_tags(render_markdown(item.summary_for_families)))
+        words = " ".join(text.split())
+        first = re.split(r"(?<=[.!?])\s", words, maxsplit=1)[0]
+        return first or self.summary(item)
 
     def card_text(self, item):
         label = f"{item.meeting_body} decision, {date_format(item.meeting_date, 'j F Y')}"

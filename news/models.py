@@ -6,21 +6,22 @@ from markdownx.models import MarkdownxField
 from images import models as images
 from news import search_vectors
 from priorities.models import Priority, Strategy
-from publishing.models import HasAddressHistory, PublishableQuerySet, SlugFromTitle, Status
+from publishing.models import (
+    ADDRESS_HELP,
+    HasAddressHistory,
+    PublishableQuerySet,
+    SlugFromTitle,
+    Status,
+)
 from search.vectors import SearchVectorIndex, StoredSearchVectorField, WithoutStoredVectors
 
 # What a decision's page says for a part of the formal record that the record leaves out.
 NOT_STATED = "Not stated in the record"
 
-SLUG_HELP = (
-    "The last part of the web address, filled in from the title. "
-    "Changing it after publishing breaks links people have shared."
-)
-
 
 class PressRelease(images.HasPicture, SlugFromTitle, HasAddressHistory):
     title = models.CharField("headline", max_length=200)
-    slug = models.SlugField(max_length=120, unique=True, help_text=SLUG_HELP)
+    slug = models.SlugField(max_length=120, unique=True, help_text=ADDRESS_HELP)
     standfirst = models.TextField(
         help_text="One or two sentences under the headline that sum up the news. "
         "Also used in lists and link previews.",
@@ -127,7 +128,7 @@ class CabinetDecision(SlugFromTitle, HasAddressHistory):
     title = models.CharField(
         "issue title", max_length=200, help_text="The issue's title in the committee record."
     )
-    slug = models.SlugField(max_length=120, unique=True, help_text=SLUG_HELP)
+    slug = models.SlugField(max_length=120, unique=True, help_text=ADDRESS_HELP)
     meeting_body = models.CharField(
         max_length=120, default="Cabinet", help_text="Who made the decision, e.g. “Cabinet”."
     )

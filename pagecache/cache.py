@@ -41,9 +41,10 @@ PAGE_KEY_PREFIX = "page-cache:page:"
 QUERY_PAGES_KEY_PREFIX = "page-cache:query-pages:"
 CHANGES_CHANNEL = "page-cache:changes"  # with Redis, every change is announced here too
 
-# Query parameters the public pages use: lists' filters and pages, the search words.
-# Any other parameter (tracking tags, cache-busting) is served by Django, not kept.
-PAGE_PARAMETERS = frozenset({"page", "priority", "year", "q"})
+# Query parameters the public pages use: lists' filters and pages, the search words,
+# what the email alerts form has chosen. Any other parameter (tracking tags,
+# cache-busting) is served by Django, not kept.
+PAGE_PARAMETERS = frozenset({"page", "priority", "year", "q", "about"})
 STAFF_PATH_PREFIXES = ("/admin/", "/markdownx/")
 BODY_HEADERS = frozenset({"content-length", "content-type", "content-encoding"})  # not in a 304
 MAX_BODY_BYTES = 4 * 1024 * 1024  # bigger pages are served but not kept
@@ -53,15 +54,20 @@ RENDER_WAIT = 2.0  # the longest a request waits for another one rendering its p
 # (30 pages of about 17 KB: about half a megabyte per address).
 QUERY_PAGES_PER_PATH = 30
 
-# Models whose changes never show on a kept page (a kept page is a 200, so an old
-# address's redirect is never one): saving them, on every sign-in, every editor
-# request, every feedback answer, must not empty the page cache.
+# Models whose changes never show on a kept page (an old address's redirect is not
+# marked public, so it is never kept): saving them, on every sign-in, every editor
+# request, every feedback answer or rate-limit count, every follow of a short link, must
+# not empty the page cache. A short link is made while its page is rendered and never
+# changes after, so no kept page can show it out of date; its weekly count shows on no
+# page.
 IGNORED = frozenset(
     "sessions.session admin.logentry reversion.revision reversion.version "
     "publishing.previewlink publishing.slugrecord contenttypes.contenttype "
-    "auth.permission".split()
+    "auth.permission sharing.shortlink sharing.followcount".split()
 )
-IGNORED_APPS = frozenset({"axes", "feedback"})
+# Redirects that may be kept, when the view marks them `public` (a short link's).
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
+IGNORED_APPS = frozenset({"axes", "feedback", "ratelimits"})
 
 
 # --- what may be kept: page_key for the request, may_keep for the response -----------
@@ -101,16 +107,20 @@ def page_key(environ):
 
 def may_keep(key, response):
     """Whether Django's response to a request with this page key may be given to any
-    anonymous visitor: a whole 200 that sets no cookie and that the view did not mark
-    private, no-store or no-cache (previews, drafts shown to staff, the admin)."""
+    anonymous visitor: a whole 200, or a redirect the view marked `public` (a short
+    link), that sets no cookie and that the view did not mark private, no-store or
+    no-cache (previews, drafts shown to staff, the admin)."""
     if not isinstance(response, HttpResponse):
         # A file (an uploaded image, a static file) that Django handed to the server's
         # wsgi.file_wrapper to stream: there is no response object left to look at.
         return False
     cache_control = response.get("Cache-Control", "").lower()
+    kept_status = response.status_code == 200 or (
+        response.status_code in REDIRECTS and "public" in cache_control
+    )
     return (
         key is not None
-        and response.status_code == 200
+        and kept_status
         and not response.cookies
         and not response.has_header("Set-Cookie")
         and not any(word in cache_control for word in ("private", "no-store", "no-cache"))

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from contentchecks.admin import ContentChecksAdmin
 from publishing.admin import ContentAdmin
 
 from .models import Priority, Strategy
@@ -20,7 +21,7 @@ class PriorityInline(admin.TabularInline):
 
 
 @admin.register(Strategy)
-class StrategyAdmin(ContentAdmin):
+class StrategyAdmin(ContentChecksAdmin, ContentAdmin):
     list_display = ["title", "short_name", "period", "status", "updated_at"]
     list_filter = ["status"]
     search_fields = ["title", "short_name", "summary", "vision"]
@@ -41,9 +42,10 @@ class StrategyAdmin(ContentAdmin):
 
 
 @admin.register(Priority)
-class PriorityAdmin(ContentAdmin):
+class PriorityAdmin(ContentChecksAdmin, ContentAdmin):
     list_display = ["number", "short_title", "strategy", "updated_at"]
     list_display_links = ["number", "short_title"]
+    choose_the_only_one = ["strategy"]
     list_filter = ["strategy"]
     search_fields = ["short_title", "pledge", "body"]
     prepopulated_fields = {"slug": ["short_title"]}

@@ -17,6 +17,8 @@ class PriorityContent(content.Content):
     label = "Priority"
     has_card = True
     detail_view_name = "priorities:detail"
+    short_link = True
+    handout = True
     search = content.SearchDocument(
         title=("short_title",),
         summary=("pledge",),

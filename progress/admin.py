@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.db import models
 
+from contentchecks.admin import ContentChecksAdmin
 from publishing.admin import PUBLISHING_FIELDSET, PublishableAdmin
 
 from .models import Deliverable, EvidenceLink, Milestone, ProgressUpdate, StatusChange, YouSaidWeDid
@@ -27,7 +28,7 @@ class ProgressUpdateInline(admin.TabularInline):
 
 
 @admin.register(Deliverable)
-class DeliverableAdmin(PublishableAdmin):
+class DeliverableAdmin(ContentChecksAdmin, PublishableAdmin):
     list_display = ["title", "priority", "target_date", "status_now", "current_state"]
     list_filter = ["status", "priority", "starting_status", "lead_organisation"]
     search_fields = ["title", "for_families", "lead_organisation"]
@@ -67,7 +68,7 @@ class EvidenceLinkInline(admin.TabularInline):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(PublishableAdmin):
+class ProgressUpdateAdmin(ContentChecksAdmin, PublishableAdmin):
     list_display = ["title", "deliverable", "date", "new_status", "current_state"]
     list_filter = ["status", "new_status", "deliverable__priority"]
     search_fields = ["title", "body", "deliverable__title"]
@@ -75,13 +76,11 @@ class ProgressUpdateAdmin(PublishableAdmin):
     autocomplete_fields = ["deliverable"]
     date_hierarchy = "date"
     inlines = [EvidenceLinkInline]
+    offers_preview_links = False  # an update has no page of its own; preview its deliverable
     fieldsets = [
         (None, {"fields": ["deliverable", "date", "title", "body", "new_status"]}),
         PUBLISHING_FIELDSET,
     ]
-
-    def may_manage_preview_links(self, request):
-        return False  # an update has no page of its own; preview its deliverable
 
 
 @admin.register(StatusChange)
@@ -103,7 +102,7 @@ class StatusChangeAdmin(admin.ModelAdmin):
 
 
 @admin.register(YouSaidWeDid)
-class YouSaidWeDidAdmin(PublishableAdmin):
+class YouSaidWeDidAdmin(ContentChecksAdmin, PublishableAdmin):
     list_display = ["title", "heard_on", "heard_at", "current_state"]
     list_filter = ["status", "priorities"]
     search_fields = ["title", "you_said", "we_did", "heard_at"]

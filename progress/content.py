@@ -13,6 +13,7 @@ class DeliverableContent(content.Content):
     model = Deliverable
     kind = "deliverable"
     label = "Deliverable"
+    short_link = True
 
     def priorities(self, item):
         return [item.priority]
@@ -44,6 +45,7 @@ class YouSaidWeDidContent(content.Content):
     model = YouSaidWeDid
     kind = "you-said-we-did"
     label = "You said, we did"
+    short_link = True
     alert_list = "progress"
 
     def summary(self, item):

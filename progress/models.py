@@ -22,11 +22,12 @@ from django.utils import timezone
 from markdownx.models import MarkdownxField
 
 from priorities.models import Priority
-from publishing.models import HasAddressHistory, Publishable, PublishableQuerySet, SlugFromTitle
-
-SLUG_HELP = (
-    "The last part of the web address, filled in from the title. "
-    "Changing it after publishing breaks links people have shared."
+from publishing.models import (
+    ADDRESS_HELP,
+    HasAddressHistory,
+    Publishable,
+    PublishableQuerySet,
+    SlugFromTitle,
 )
 
 
@@ -109,7 +110,7 @@ class Deliverable(SlugFromTitle, HasAddressHistory):
         help_text="What will be delivered, in a few plain words, "
         "e.g. “A new guide to support in school”.",
     )
-    slug = models.SlugField(max_length=120, unique=True, help_text=SLUG_HELP)
+    slug = models.SlugField(max_length=120, unique=True, help_text=ADDRESS_HELP)
     for_families = models.TextField(
         "what will change for families",
         help_text="In plain English: what children, young people and their families will "
@@ -429,7 +430,7 @@ class YouSaidWeDid(SlugFromTitle, HasAddressHistory):
         max_length=200,
         help_text="A short, plain summary, e.g. “Information about support after 16”.",
     )
-    slug = models.SlugField(max_length=120, unique=True, help_text=SLUG_HELP)
+    slug = models.SlugField(max_length=120, unique=True, help_text=ADDRESS_HELP)
     you_said = MarkdownxField(
         "what families and young people said",
         help_text="What was said, as it was said where possible. Do not name anyone "

@@ -1,25 +1,46 @@
 from datetime import timedelta
 
+import reversion
 from django import forms
+from django.apps import apps
 from django.contrib import admin, messages
+from django.contrib.admin.utils import NestedObjects, quote
+from django.contrib.contenttypes.fields import GenericRelation
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import models, router, transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
+from django.utils.html import format_html
+from django.utils.text import capfirst
 from markdownx.admin import MarkdownxModelAdmin
 
-from publishing.history import HistoryAdmin
-from publishing.models import ChangeNote, PreviewLink, Status
+from publishing import content, reviews
+from publishing.history import HistoryAdmin, next_save_began, person
+from publishing.models import ChangeNote, PreviewLink, Review, Status
+
+_object_tools = []  # callables(request, item) -> (label, url) or None
+
+
+def add_object_tool(tool):
+    """Offer a link at the top of every saved content item's change form, from an app
+    this one may not import (email alerts' "Email me a preview"): `tool(request, item)`
+    returns the link's (label, url), or None where it does not apply or the person may
+    not use it. Usable as a decorator; registering twice adds it once."""
+    if tool not in _object_tools:
+        _object_tools.append(tool)
+    return tool
 
 
 class ContentAdmin(HistoryAdmin, MarkdownxModelAdmin):
     """Admin defaults for every content type: Markdown fields get the live-preview
     editor, and a handful of priorities show as tick boxes rather than a
-    multi-select that needs Ctrl-click."""
+    multi-select that needs Ctrl-click. Other apps' links (`add_object_tool`) are
+    offered on the change form."""
 
     formfield_overrides = {
         **MarkdownxModelAdmin.formfield_overrides,
@@ -28,9 +49,104 @@ class ContentAdmin(HistoryAdmin, MarkdownxModelAdmin):
         models.URLField: {"assume_scheme": "https"},
     }
     save_on_top = True
+    # Links (foreign keys) that start chosen on a new item's form when there is only one
+    # thing to choose, such as the strategy while the council has one.
+    choose_the_only_one = ()
 
     class Media:
         js = ["admin/js/markdownx-upload-errors.js"]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        links = (tool(request, obj) for tool in _object_tools) if obj and obj.pk else ()
+        context["other_object_tools"] = [link for link in links if link]
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and db_field.name in self.choose_the_only_one:
+            only = list(field.queryset[:2])
+            if len(only) == 1:
+                field.initial = only[0].pk
+        return field
+
+    def get_deleted_objects(self, objs, request):
+        """Django's list of what a delete takes with it, in plain words: a row that links
+        two items (a press release and a priority) is named as that link, not as
+        “PressRelease_priorities object (8)”. Permissions and protected rows are
+        worked out exactly as Django does."""
+        try:
+            first = objs[0]
+        except IndexError:
+            return [], {}, set(), []
+        collector = NestedObjects(using=router.db_for_write(first._meta.model), origin=objs)
+        collector.collect(objs)
+        perms_needed = set()
+        site = self.admin_site
+        # Rows that are part of the item (its public change notes) go with it, as its
+        # inline rows do: the right to delete the item is enough.
+        parts = {
+            f.related_model
+            for f in self.model._meta.private_fields
+            if isinstance(f, GenericRelation)
+        }
+
+        def name(obj):
+            opts = obj._meta
+            if opts.auto_created:  # the row behind a ManyToManyField
+                return link_in_plain_words(obj, objs)
+            label = capfirst(opts.verbose_name)
+            if not site.is_registered(type(obj)):
+                return f"{label}: {obj}"  # edited inline with its item
+            model_admin = site.get_model_admin(type(obj))
+            if type(obj) not in parts and not model_admin.has_delete_permission(request, obj):
+                perms_needed.add(opts.verbose_name)
+            try:
+                url = reverse(
+                    f"{site.name}:{opts.app_label}_{opts.model_name}_change", args=[quote(obj.pk)]
+                )
+            except NoReverseMatch:
+                return f"{label}: {obj}"
+            return format_html('{}: <a href="{}">{}</a>', label, url, obj)
+
+        to_delete = collector.nested(name)
+        protected = [name(obj) for obj in collector.protected]
+        model_count = {
+            plural_in_plain_words(model): len(rows) for model, rows in collector.model_objs.items()
+        }
+        return to_delete, model_count, perms_needed, protected
+
+
+def linked_models(through):
+    """(the model with the ManyToManyField, the model it links to) of a link row's model."""
+    source = through._meta.auto_created
+    m2m = next(f for f in source._meta.many_to_many if f.remote_field.through is through)
+    return source, m2m, m2m.related_model
+
+
+def link_in_plain_words(row, deleting):
+    """“The link between this press release and “Priority 2: …” (the priority itself
+    stays)”: said from the side of the item being deleted."""
+    source, m2m, target = linked_models(type(row))
+    one = getattr(row, m2m.m2m_field_name())
+    other = getattr(row, m2m.m2m_reverse_field_name())
+    if source is target or not any(
+        obj.pk == other.pk and isinstance(obj, target) for obj in deleting
+    ):
+        this, that = one, other
+    else:
+        this, that = other, one
+    return (
+        f"The link between this {this._meta.verbose_name} and “{that}” "
+        f"(the {that._meta.verbose_name} itself stays)"
+    )
+
+
+def plural_in_plain_words(model):
+    if model._meta.auto_created:
+        source, _, target = linked_models(model)
+        both = (source._meta.verbose_name_plural, target._meta.verbose_name_plural)
+        return "links between {} and {}".format(*both)
+    return model._meta.verbose_name_plural
 
 
 PUBLISHING_FIELDSET = (
@@ -91,6 +207,8 @@ class PublishableAdmin(ContentAdmin):
 
     form = PublishableForm
     change_form_template = "admin/publishing/change_form.html"
+    # False for an item with no page of its own to preview (a progress update).
+    offers_preview_links = True
 
     def can_publish(self, request):
         return request.user.has_perm(self.model.publish_permission())
@@ -129,10 +247,20 @@ class PublishableAdmin(ContentAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["can_manage_preview_links"] = self.may_manage_preview_links(request)
+        if obj is not None and obj.pk:
+            context["can_send_back"] = self.may_send_back(request, obj)
+            if obj.status == Status.DRAFT:
+                context["review_sent_back"] = (
+                    Review.objects.for_item(obj).sent_back().select_related("sent_back_by").first()
+                )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def may_manage_preview_links(self, request):
-        return self.can_publish(request) and request.user.has_perm("publishing.add_previewlink")
+        return (
+            self.offers_preview_links
+            and self.can_publish(request)
+            and request.user.has_perm("publishing.add_previewlink")
+        )
 
     def delete_queryset(self, request, queryset):
         # One by one, so each item keeps its address (410 Gone) as a single delete does.
@@ -141,9 +269,110 @@ class PublishableAdmin(ContentAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
+        restoring = getattr(request, "history_restoring", None)
+        if restoring is not None:
+            self.remove_notes_after(request, obj, restoring)
         note = form.cleaned_data.get("change_note", "").strip()
         if note and obj.first_published_at:
             ChangeNote.objects.create(item=obj, note=note, created_by=request.user)
+        if "status" in form.changed_data:
+            self.status_changed(request, obj)
+
+    # The review queue (publishing/reviews.py) ----------------------------------------
+
+    def status_changed(self, request, obj):
+        """Set to “In review”: the Publishers are emailed. Published: the review is over."""
+        if obj.status == Status.IN_REVIEW:
+            reviews.tell(Review.submit(obj, request.user), "submitted")
+        elif obj.status == Status.PUBLISHED:
+            Review.close(obj)
+
+    def may_send_back(self, request, obj):
+        return (
+            obj.status == Status.IN_REVIEW
+            and self.can_publish(request)
+            and self.has_change_permission(request, obj)
+        )
+
+    def send_back_view(self, request, object_id):
+        obj = self.get_object(request, object_id)
+        if obj is None:
+            raise Http404("No such item")
+        if not self.can_publish(request) or not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        change_url = reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk]
+        )
+        if obj.status != Status.IN_REVIEW:
+            messages.warning(
+                request, f"“{obj}” is not in review now ({obj.state_label}): nothing to send back."
+            )
+            return redirect(change_url)
+        form = SendBackForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            comment = form.cleaned_data["comment"]
+            with transaction.atomic(), reversion.create_revision():
+                obj.status = Status.DRAFT
+                obj.save()
+                review = Review.send_back(obj, request.user, comment)
+                said = f"Sent back to be changed, with the comment: “{comment}”"
+                reversion.set_user(request.user)
+                reversion.set_comment(said)
+                self.log_change(request, obj, said)
+                reviews.tell(review, "sent_back")
+            editor = person(review.submitted_by)
+            to = f" to {editor}" if editor else ""
+            emailed = (
+                " They will get an email with your comment."
+                if review.submitted_by and review.submitted_by.email
+                else ""
+            )
+            messages.success(
+                request, f"“{obj}” is a draft again and has been sent back{to}.{emailed}"
+            )
+            return redirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": obj,
+            "title": f"Send “{obj}” back to be changed",
+            "form": form,
+            "change_url": change_url,
+            "submitted": Review.objects.for_item(obj).open().select_related("submitted_by").first(),
+        }
+        return TemplateResponse(request, "admin/publishing/send_back.html", context)
+
+    # Restoring an earlier version ------------------------------------------------------
+
+    def restore_context(self, request, obj, version):
+        # Shown on the restore form, before anything changes.
+        return {"history_notes_removed": notes_after(obj, version)}
+
+    def remove_notes_after(self, request, obj, version):
+        """A public change note newer than the restored version describes a change the
+        page no longer has: families would read about something that is not there. So
+        it goes, and the messages and the admin log say which."""
+        notes = notes_after(obj, version)
+        for note in notes:
+            note.delete()
+        if notes:
+            request.history_notes_removed = notes
+            request.history_action = f"{request.history_action} {notes_removed(notes)}"
+
+    def what_happened(self, request, obj):
+        said = super().what_happened(request, obj)
+        removed = getattr(request, "history_notes_removed", None)
+        return f"{said} {notes_removed(removed)}" if said and removed else said
+
+    def where_it_stands(self, obj):
+        if obj.is_published:
+            return "It is published: this is what the public sees now."
+        if obj.is_scheduled:
+            when = obj.state_label.removeprefix("Scheduled ")
+            return f"It is scheduled {when}: the public cannot see it until then."
+        if obj.status == Status.IN_REVIEW:
+            return "It is in review: the public cannot see it until a publisher publishes it."
+        return "It is saved as a draft: the public cannot see it."
 
     @admin.display(description="Status")
     def current_state(self, obj):
@@ -158,6 +387,11 @@ class PublishableAdmin(ContentAdmin):
                 "<path:object_id>/preview-links/",
                 self.admin_site.admin_view(self.preview_links_view),
                 name=name,
+            ),
+            path(
+                "<path:object_id>/send-back/",
+                self.admin_site.admin_view(self.send_back_view),
+                name=f"{self.opts.app_label}_{self.opts.model_name}_send_back",
             ),
             *super().get_urls(),
         ]
@@ -202,7 +436,8 @@ class PublishableAdmin(ContentAdmin):
             "original": obj,
             "title": f"Preview links for “{obj}”",
             "links": [
-                (link, request.build_absolute_uri(link.get_absolute_url())) for link in links
+                (link, request.build_absolute_uri(link.get_absolute_url()), person(link.created_by))
+                for link in links.select_related("created_by")
             ],
             "form": form,
             "change_url": reverse(
@@ -210,6 +445,17 @@ class PublishableAdmin(ContentAdmin):
             ),
         }
         return TemplateResponse(request, "admin/publishing/preview_links.html", context)
+
+
+class SendBackForm(forms.Form):
+    comment = forms.CharField(
+        label="What should be changed?",
+        widget=forms.Textarea(attrs={"rows": 6, "class": "vLargeTextField"}),
+        max_length=2000,
+        help_text="The editor sees this on the item and on their admin home page, and "
+        "gets it by email. Say what to change, so they can fix it and send it again.",
+        error_messages={"required": "Say what should be changed, so the editor can fix it."},
+    )
 
 
 class PreviewLinkForm(forms.Form):
@@ -221,16 +467,76 @@ class PreviewLinkForm(forms.Form):
     )
 
 
+def notes_after(obj, version):
+    """The item's public change notes added after `version` was saved: since the next
+    save began (a note is added during the save whose version has its change)."""
+    if obj is None or not hasattr(obj, "change_notes"):
+        return []
+    replaced_at = next_save_began(obj, version)
+    if replaced_at is None:
+        return []  # the current version
+    return list(obj.change_notes.filter(created_at__gte=replaced_at))
+
+
+def notes_removed(notes):
+    words = " and ".join(f"“{note.note}”" for note in notes)
+    if len(notes) == 1:
+        return (
+            f"Removed the public change note {words}, because the change it describes is "
+            "no longer on the page."
+        )
+    return (
+        f"Removed the public change notes {words}, because the changes they describe are "
+        "no longer on the page."
+    )
+
+
+class KindOfContentFilter(admin.SimpleListFilter):
+    """The kinds of content a preview link can show (those whose PublishableAdmin
+    offers preview links), by the names editors know, rather than every content type
+    Django keeps."""
+
+    title = "kind of content"
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        site = model_admin.admin_site
+        kinds = [
+            model
+            for model in apps.get_models()
+            if site.is_registered(model)
+            and getattr(site.get_model_admin(model), "offers_preview_links", False)
+        ]
+        types = ContentType.objects.get_for_models(*kinds)
+        return sorted(((types[model].pk, kind_label(model)) for model in kinds), key=lambda c: c[1])
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(content_type_id=int(value))
+        return queryset
+
+
+def kind_label(model):
+    kind = content.of(model)
+    return kind.label if kind is not None else capfirst(model._meta.verbose_name)
+
+
 @admin.register(PreviewLink)
 class PreviewLinkAdmin(admin.ModelAdmin):
-    list_display = ["item", "created_by", "created_at", "expires_at", "revoked_at"]
-    list_filter = ["content_type", ("revoked_at", admin.EmptyFieldListFilter)]
+    list_display = ["item", "made_by", "created_at", "expires_at", "revoked_at"]
+    list_filter = [KindOfContentFilter, ("revoked_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["created_by"]
     actions = ["revoke"]
     readonly_fields = ["content_type", "object_id", "created_by", "created_at"]
     fields = ["content_type", "object_id", "expires_at", "revoked_at", "created_by", "created_at"]
 
     def has_add_permission(self, request):
         return False  # made from an item's change form, where the item is known
+
+    @admin.display(description="Made by", ordering="created_by__first_name")
+    def made_by(self, link):
+        return person(link.created_by) or "-"
 
     @admin.action(description="Revoke the selected preview links")
     def revoke(self, request, queryset):

@@ -30,6 +30,7 @@ docs/adding-a-content-type.md walks through adding one.
 from dataclasses import dataclass
 
 from django.db.models import Min
+from django.utils.html import format_html
 
 _registry = {}  # model -> Content instance, in registration order
 _pages = []  # PageCard, in registration order
@@ -126,6 +127,11 @@ class Content:
     # The URL name of its page, so an error page at such an address (410 Gone) is
     # not presented as something to share.
     detail_view_name = ""
+    # Its pages have a short address (/s/k7q2), a QR code of it and the share panel's
+    # text to paste (sharing/shortlinks.py): a kind with a page of its own.
+    short_link = False
+    # ... and a one-page handout to print or download as a PDF: needs handout_text().
+    handout = False
 
     # The public queryset and dates -------------------------------------------------
 
@@ -184,6 +190,16 @@ class Content:
     def card_text(self, item):
         """What its link-preview card shows (when `has_card`)."""
         return CardText(self.title(item), self.label)
+
+    def handout_text(self, item):
+        """A few plain-English sentences for its one-page handout (when `handout`), as
+        safe HTML: its summary, by default."""
+        return format_html("<p>{}</p>", self.summary(item)) if self.summary(item) else ""
+
+    def share_line(self, item):
+        """One line about it, under its title in a post or a message (the share panel's
+        text to paste, with its short link): its summary, by default."""
+        return self.summary(item)
 
     def share_title(self, item):
         """Its title as its page's <title> says it, before the site's name."""

@@ -16,12 +16,14 @@ from datetime import datetime
 
 import reversion
 from django import forms
+from django.contrib import messages
 from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404
-from django.urls import reverse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.text import Truncator, capfirst
@@ -289,11 +291,27 @@ def when(moment):
     return date_format(timezone.localtime(moment), r"H:i \o\n j F Y")
 
 
+def day_and_time(moment):
+    """“3 December 2026, 14:02”, in UK time, as the history page writes it."""
+    return date_format(timezone.localtime(moment), "j F Y, H:i")
+
+
 # No silent overwrites -------------------------------------------------------------------
 
 
 def versions_of(obj):
     return Version.objects.get_for_object(obj)
+
+
+def next_save_began(obj, version):
+    """When the save that replaced `version` began, or None for the latest version."""
+    return (
+        versions_of(obj)
+        .filter(pk__gt=version.pk)
+        .order_by("pk")
+        .values_list("revision__date_created", flat=True)
+        .first()
+    )
 
 
 def loaded_state(obj):
@@ -329,16 +347,20 @@ class ConflictCheckForm(forms.ModelForm):
         cleaned_data = super().clean()
         if self.instance.pk is not None:
             token = cleaned_data.get(LOADED) or ""
-            problem = conflict(self.instance, token, order=list(self.fields))
+            # Every file chosen on the page (the item's and its inline rows').
+            dropped = [upload.name for upload in self.files.values() if upload]
+            problem = conflict(self.instance, token, order=list(self.fields), dropped=dropped)
             if problem:
                 raise ValidationError(problem)
         return cleaned_data
 
 
-def conflict(obj, token, order=()):
+def conflict(obj, token, order=(), dropped=()):
     """Messages explaining why the save is refused, or None when it is safe to save.
 
     A form sent without the hidden field (an old tab, a script) is not checked.
+    `dropped` names the files chosen in the form: a browser shows a refused form again
+    without them, so the message says they must be chosen again.
     """
     saved_at, _, version_id = token.partition("|")
     try:
@@ -359,11 +381,21 @@ def conflict(obj, token, order=()):
     name = obj._meta.verbose_name
     since = list(versions_of(obj).filter(pk__gt=loaded_id).select_related("revision__user"))
     baseline = versions_of(obj).filter(pk=loaded_id).first() if loaded_id else None
-    keep = (
-        "Your changes have not been saved, and nothing is lost: what you typed is still in "
-        "the form below. Copy anything you want to keep, then reload the page to see the "
-        "latest version and make your changes again."
-    )
+    if dropped:
+        chosen = chosen_files(dropped)
+        keep = (
+            "Your changes have not been saved. What you typed is still in the form below, "
+            f"but {chosen} {'is' if len(dropped) == 1 else 'are'} not: a browser cannot keep "
+            f"a chosen file, so choose {'it' if len(dropped) == 1 else 'them'} again after you "
+            "reload the page. Copy anything you want to keep, then reload the page to see the "
+            "latest version and make your changes again."
+        )
+    else:
+        keep = (
+            "Your changes have not been saved, and nothing is lost: what you typed is still "
+            "in the form below. Copy anything you want to keep, then reload the page to see "
+            "the latest version and make your changes again."
+        )
     if not since:
         moment = f" at {when(current_at)}" if current_at else ""
         return [
@@ -387,6 +419,13 @@ def conflict(obj, token, order=()):
         messages.append("What changed in between:")
         messages += comparison.as_text()
     return messages
+
+
+def chosen_files(names):
+    """“the photo you chose (photo.png)”, or for several, “the photos you chose (a, b)”."""
+    if len(names) == 1:
+        return f"the photo you chose ({names[0]})"
+    return f"the photos you chose ({', '.join(names)})"
 
 
 # The admin ------------------------------------------------------------------------------
@@ -475,6 +514,47 @@ class HistoryAdmin(VersionAdmin):
             form = type(form.__name__, (ConflictCheckForm, form), {})
         return form
 
+    # After a refused save --------------------------------------------------------------
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if context.get("errors"):  # a save was refused: the form is shown again
+            if change and obj is not None:
+                obj = self.show_what_is_stored(request, context, obj)
+            self.ask_for_chosen_files_again(request, context)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def show_what_is_stored(self, request, context, obj):
+        """Checking the form wrote what was typed onto the item in memory; the page
+        around the form (heading, status line, link preview, Preview link, what may be
+        done with it) reads the item, and must say what is stored, not what was refused.
+        The form keeps what was typed. Returns the stored item."""
+        stored = self.get_object(request, str(obj.pk))
+        if stored is None:
+            return obj
+        context["original"] = stored
+        context["subtitle"] = str(stored)
+        context["adminform"].form.instance = stored  # what its read-only fields show
+        return stored
+
+    def ask_for_chosen_files_again(self, request, context):
+        """A browser shows a refused form again without the files chosen in it. Say so
+        beside each file field, or the editor saves next time without their photo."""
+        forms_shown = [context["adminform"].form]
+        for inline in context.get("inline_admin_formsets", []):
+            forms_shown += inline.formset.forms
+        for form in forms_shown:
+            if not hasattr(form, "cleaned_data"):
+                continue
+            for name, form_field in form.fields.items():
+                upload = request.FILES.get(form.add_prefix(name))
+                # A file refused for itself already has its reason beside it.
+                if upload and isinstance(form_field, forms.FileField) and name not in form.errors:
+                    form.add_error(
+                        name,
+                        f"The photo you chose ({upload.name}) was not saved, because the "
+                        "page could not be saved. Choose it again before you save.",
+                    )
+
     # The admin log says what happened -------------------------------------------------
 
     def log_change(self, request, obj, message):
@@ -497,11 +577,12 @@ class HistoryAdmin(VersionAdmin):
             raise Http404("No such version of this item")
         if not self.has_change_permission(request, obj):
             raise PermissionDenied
-        context = self.version_context(version)
+        context = {**self.version_context(version), **self.restore_context(request, obj, version)}
         by = f" by {context['history_by']}" if context["history_by"] else ""
         request.history_action = (
             f"Restored the version saved at {when(version.revision.date_created)}{by}."
         )
+        request.history_restoring = version
         return super().revision_view(
             request, object_id, version_id, {**context, **(extra_context or {})}
         )
@@ -514,7 +595,42 @@ class HistoryAdmin(VersionAdmin):
         request.history_action = (
             f"Recovered after it was deleted, as saved at {when(version.revision.date_created)}."
         )
+        request.history_recovering = version
         return super().recover_view(request, version_id, {**context, **(extra_context or {})})
+
+    def restore_context(self, request, obj, version):
+        """More for the restore form to say before anything changes (see PublishableAdmin)."""
+        return {}
+
+    def response_change(self, request, obj):
+        """After a restore or a recovery, say in plain words what happened, rather than
+        the admin's “changed successfully”. Their forms have one button, “Save”."""
+        said = self.what_happened(request, obj)
+        if said is None:
+            return super().response_change(request, obj)
+        self.message_user(request, said, messages.SUCCESS)
+        return self.response_post_save_change(request, obj)
+
+    def what_happened(self, request, obj):
+        """The message after a restore or a recovery, or None after an ordinary save."""
+        restored = getattr(request, "history_restoring", None)
+        if restored is not None:
+            return (
+                f"Restored the version from {day_and_time(restored.revision.date_created)}. "
+                f"{self.where_it_stands(obj)} The version it replaced is still in the history."
+            )
+        recovered = getattr(request, "history_recovering", None)
+        if recovered is not None:
+            return (
+                f"Recovered the {self.opts.verbose_name} “{obj}”, as it was kept on "
+                f"{day_and_time(recovered.revision.date_created)}. {self.where_it_stands(obj)}"
+            )
+        return None
+
+    def where_it_stands(self, obj):
+        """Who can see the item now, in a sentence (content that has no draft stage is
+        on the site as soon as it is saved)."""
+        return "It is on the site now."
 
     def version_or_none(self, version_id, **filters):
         """A version of this admin's kind of content, or None."""
@@ -533,13 +649,103 @@ class HistoryAdmin(VersionAdmin):
 
     # The history page -----------------------------------------------------------------
 
+    def get_urls(self):
+        opts = self.opts
+        return [
+            path(
+                "<path:object_id>/history/compare/",
+                self.admin_site.admin_view(self.history_compare_view),
+                name=f"{opts.app_label}_{opts.model_name}_history_compare",
+            ),
+            *super().get_urls(),
+        ]
+
+    def history_url(self, name, *args):
+        opts = self.opts
+        return reverse(
+            f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_{name}", args=args
+        )
+
+    def version_choices(self, obj):
+        """Every version of the item, newest first, as (id, how the chooser names it)."""
+        rows = (
+            versions_of(obj)
+            .order_by("-pk")
+            .values_list(
+                "pk",
+                "revision__date_created",
+                "revision__user__first_name",
+                "revision__user__last_name",
+                "revision__user__username",
+            )
+        )
+        choices = []
+        for i, (pk, date, first_name, last_name, username) in enumerate(rows):
+            name = " ".join(filter(None, [first_name, last_name])) or username or ""
+            label = day_and_time(date) + (f" by {name}" if name else "")
+            choices.append((pk, f"{label} (current version)" if i == 0 else label))
+        return choices
+
+    def history_compare_view(self, request, object_id):
+        """Any two versions of an item, compared: what changed from the older to the newer."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404("No such item")
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        chosen = [request.GET.get("from", ""), request.GET.get("to", "")]
+        if not all(pk.isdigit() for pk in chosen):
+            raise Http404("Choose two versions to compare")
+        versions = {
+            version.pk: version
+            for version in versions_of(obj)
+            .filter(pk__in=[int(pk) for pk in chosen])
+            .select_related("revision__user")
+        }
+        if len(versions) != len(set(chosen)):
+            raise Http404("No such version of this item")
+        older, newer = versions[min(versions)], versions[max(versions)]
+        order = flatten_fieldsets(self.get_fieldsets(request, obj))
+        current = versions_of(obj).order_by("-pk").values_list("pk", flat=True).first()
+        may_restore = self.has_change_permission(request, obj)
+        compared = [
+            {
+                "version": version,
+                "date": version.revision.date_created,
+                "user": person(version.revision.user),
+                "is_current": version.pk == current,
+                "restore_url": self.history_url("revision", object_id, version.pk)
+                if may_restore
+                else None,
+            }
+            for version in (older, newer)
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "object": obj,
+            "title": f"Compare two versions of “{obj}”",
+            "subtitle": None,
+            "compared": compared,
+            "same_version": older.pk == newer.pk,
+            "changes": VersionDiffer([older, newer], order).compare(older, newer),
+            "history_url": self.history_url("history", object_id),
+            "compare_url": request.path,
+            "version_choices": self.version_choices(obj),
+            "compare_from": older.pk,
+            "compare_to": newer.pk,
+            "media": HISTORY_MEDIA,
+        }
+        return TemplateResponse(request, "admin/history/compare.html", context)
+
     def history_view(self, request, object_id, extra_context=None):
         obj = self.get_object(request, unquote(object_id))
         if obj is None:  # the admin's own view says it no longer exists
             return super().history_view(request, object_id, extra_context)
         if not self.has_view_or_change_permission(request, obj):
             raise PermissionDenied
-        ids = list(versions_of(obj).order_by("-pk").values_list("pk", flat=True))
+        choices = self.version_choices(obj)
+        ids = [pk for pk, _ in choices]
         page = Paginator(ids, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
         shown = list(page.object_list)
         older = ids[page.end_index()] if page.end_index() < len(ids) else None
@@ -578,6 +784,11 @@ class HistoryAdmin(VersionAdmin):
             "history_entries": entries,
             "history_page": page,
             "history_may_restore": may_restore,
+            "version_choices": choices,
+            "compare_url": self.history_url("history_compare", object_id),
+            # The last change, until the editor chooses others.
+            "compare_from": ids[1] if len(ids) > 1 else None,
+            "compare_to": ids[0] if ids else None,
             "media": HISTORY_MEDIA,
             **(extra_context or {}),
         }

@@ -179,6 +179,13 @@ class Publishable(models.Model):
         return max((note.created_at for note in notes), default=None)
 
 
+# The help for the `slug` of a `HasAddressHistory` model: what really happens on a rename.
+ADDRESS_HELP = (
+    "The last part of the web address, filled in from the title. You can change it, even "
+    "after publishing: its old address keeps working and takes people to the new one."
+)
+
+
 class HasAddressHistory(Publishable):
     """A publishable item with a public address of its own, made from its `slug` field.
 
@@ -386,3 +393,81 @@ class ChangeNote(models.Model):
 
     def __str__(self):
         return self.note
+
+
+class ReviewQuerySet(models.QuerySet):
+    def open(self):
+        """Not yet answered by a new submission or by publication."""
+        return self.filter(closed_at__isnull=True)
+
+    def sent_back(self):
+        return self.open().filter(sent_back_at__isnull=False)
+
+    def for_item(self, item):
+        return self.filter(content_type=ContentType.objects.get_for_model(item), object_id=item.pk)
+
+
+class Review(models.Model):
+    """One request for review: who set an item to “In review”, and when; and, if a
+    publisher sent it back to be changed, who did, when and why.
+
+    It stays open until the item is submitted again or published, so the admin home
+    can show an editor what was sent back to them, with the publisher's comment.
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    item = GenericForeignKey("content_type", "object_id")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty when it was put in review outside the admin.",
+    )
+    submitted_at = models.DateTimeField(default=timezone.now)
+    sent_back_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    sent_back_at = models.DateTimeField(null=True, blank=True)
+    comment = models.TextField(
+        blank=True, help_text="What the publisher asked to be changed before it goes live."
+    )
+    closed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it was submitted again or published."
+    )
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self):
+        return f"Review of {self.item}"
+
+    @classmethod
+    def submit(cls, item, by):
+        """The item was set to “In review”: earlier reviews of it are answered."""
+        cls.close(item)
+        return cls.objects.create(item=item, submitted_by=by)
+
+    @classmethod
+    def close(cls, item):
+        cls.objects.for_item(item).open().update(closed_at=timezone.now())
+
+    @classmethod
+    def send_back(cls, item, by, comment):
+        """A publisher sends the item back to its editor: the latest open review gets the
+        comment (one is made if the item was put in review outside the admin)."""
+        review = cls.objects.for_item(item).open().first() or cls(item=item)
+        review.sent_back_by = by
+        review.sent_back_at = timezone.now()
+        review.comment = comment
+        review.save()
+        return review

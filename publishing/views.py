@@ -19,12 +19,20 @@ from publishing.markdown import render_markdown
 from publishing.models import PreviewLink, SlugRecord
 
 
+def moved_permanently(request, url):
+    """301 to an item's current address, keeping the query string the old link carried
+    (a newsletter's ?utm_source=..., say), as a moved page should."""
+    query = request.GET.urlencode()  # parsed and encoded again: nothing odd gets through
+    return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
+
+
 class PublishedDetailMixin:
     """Detail pages of publishable items, with links that keep working.
 
     - The public sees published items; staff can also open a draft or a
       scheduled item at its real address, with a clear banner, never cached.
-    - An address the item had before a rename answers 301 to its current one.
+    - An address the item had before a rename answers 301 to its current one, with
+      the same query string.
     - The address of an item that was public and is now unpublished or
       deleted answers 410 Gone with a friendly page, not a bare 404.
     """
@@ -46,7 +54,7 @@ class PublishedDetailMixin:
             raise Http404("No such page")
         item = self.model._default_manager.published().filter(pk=record.object_id).first()
         if item is not None:
-            return HttpResponsePermanentRedirect(item.get_absolute_url())
+            return moved_permanently(self.request, item.get_absolute_url())
         return render(self.request, "410.html", status=410)
 
     def render_to_response(self, context, **kwargs):

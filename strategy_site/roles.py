@@ -13,7 +13,7 @@ every row).
 
 It lives here, in the project, because it names every app's models, and the shared
 `publishing` app that applies it (`publishing.roles.apply_roles`) may know none of
-them. The migrations strategy_site 0004 to 0008 apply it. Changed it? Add a
+them. The migrations strategy_site 0004 to 0009 apply it. Changed it? Add a
 migration that applies it again (`operations = [grant(EDITORIAL_ROLES, undo=False)]`),
 depending on the migrations that make the models it names.
 """
@@ -52,5 +52,14 @@ EDITORIAL_ROLES = {
     # "View subscriber addresses", which only an administrator grants, to a person.
     "alerts.subscription":                 ("view",                   "view"),
     "alerts.subscriber":                   ("",                       ""),
+    # Each alert and summary with how many emails went (numbers, never who). Publishers
+    # may pause all sending; editors see whether it is paused.
+    "alerts.change":                       ("view",                   "view"),
+    "alerts.digest":                       ("view",                   "view"),
+    "alerts.sending":                      ("view",                   "change view"),
+    # Advice for writers, never shown to the public: both add words to avoid (the
+    # content checks flag them); publishers also remove them (contentchecks 0001).
+    "contentchecks.avoidword":             ("add change view",        "add change delete view"),
+    "sharing.shortlink":                   ("view",                   "view"),
 }
 # fmt: on

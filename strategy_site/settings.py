@@ -82,11 +82,14 @@ INSTALLED_APPS = [
     "alerts",
     # Shared apps: they know no content type (see docs/notes/layers.md).
     "publishing",
+    # Plain English and accessibility advice as editors write (knows no content type).
+    "contentchecks",
     "images",
     "search",
     "sharing",
     "pagecache",
     "operations",
+    "ratelimits",
     # Background work: Django's tasks API (backported) and its database queue.
     "django_tasks",
     "django_tasks_db",
@@ -142,6 +145,12 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The site and its email workers write to one SQLite file. A transaction that read
+    # first and then writes (a worker taking emails to send) would fail at once with
+    # "database is locked" if another process was writing; taking the write lock as the
+    # transaction begins makes it wait its turn instead (Django's SQLite notes).
+    DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -233,17 +242,25 @@ EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
 if DEBUG and not EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
-    EMAIL_FILE_PATH = BASE_DIR / "sent-emails"
+    EMAIL_FILE_PATH = Path(os.environ.get("EMAIL_FILE_PATH") or BASE_DIR / "sent-emails")
 
 # Background work (sending alert emails). The database queue is the default, so nothing
 # else is needed: `manage.py db_worker` runs the tasks (`make run` starts one beside the
 # server). TASKS_BACKEND=redis runs the same tasks on Redis through RQ instead (needs
 # REDIS_URL and `pip install .[rq]`; workers: `manage.py rqworker --job-class
-# django_tasks_rq.Job`). See docs/notes/alerts.md.
+# django_tasks_rq.Job --with-scheduler default`, the scheduler for items published for
+# later). See docs/notes/alerts.md.
 TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database")
 if TASKS_BACKEND == "redis":
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
-    RQ_QUEUES = {"default": {"URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")}}
+    RQ_QUEUES = {
+        "default": {
+            "URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+            # RQ stops a job after 3 minutes unless told otherwise; a send task runs
+            # until its change's emails are all sent, which a long list takes longer.
+            "DEFAULT_TIMEOUT": 3600,
+        }
+    }
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 elif TASKS_BACKEND == "database":
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
@@ -380,5 +397,9 @@ LOGGING = {
         # is replaced, so nothing is printed twice.
         "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.request": {"filters": ["one_line_per_outage"]},
+        # WeasyPrint (the handouts' PDFs) logs each step of every PDF, and fontTools each
+        # font it embeds: their warnings are worth reading, their progress is not.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from contentchecks import views as content_checks_views
 from images import views as image_views
 from images.views import serve_media
 from news import urls as news_urls
@@ -39,11 +40,16 @@ urlpatterns = [
     path("sitemap.xml", sitemap_xml, {"sitemaps": site_sitemaps()}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots"),
     path("preview/<str:token>/", preview, name="preview"),
+    # Short links, their QR codes and the one-page handouts (see sharing/shortlinks.py).
+    path("", include("sharing.urls")),
     # Link-preview images for pages without a photo (see sharing/cards.py).
     path("social-cards/<slug:kind>/<slug:slug>.png", social_card, name="social-card"),
     # django-markdownx's paths (its widget posts to these), behind our staff check.
     path("markdownx/markdownify/", publishing_views.markdown_preview, name="markdownx_markdownify"),
     path("markdownx/upload/", image_views.image_upload, name="markdownx_upload"),
+    # The content checks beside the live preview: staff only, under /admin/ so it is
+    # never cached, like the admin.
+    path("admin/content-checks/", content_checks_views.check_text, name="content-checks"),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     # Uploaded images, in development and production alike: image types only, with

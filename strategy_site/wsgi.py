@@ -4,6 +4,10 @@ The application is Django's WSGI handler with the page cache built in
 (pagecache.cache.PageCache): an anonymous visitor's request for a page already
 rendered is answered from the cache before Django, without a request object,
 middleware or templates. Everything else is Django as usual.
+
+In front of both, `CountFollows` counts each follow of a short link (/s/k7q2), so a
+short link's redirect can be kept by the page cache and still be counted
+(sharing/shortlinks.py, docs/notes/sharing.md).
 """
 
 import logging
@@ -24,10 +28,11 @@ from django.urls import reverse  # noqa: E402
 
 from pagecache.cache import PageCache  # noqa: E402
 from publishing import content  # noqa: E402
+from sharing.shortlinks import CountFollows  # noqa: E402
 
 logger = logging.getLogger(__name__)
 
-application = PageCache()
+application = CountFollows(PageCache())
 
 
 def warm_up():

@@ -6,12 +6,32 @@ from datetime import date, timedelta
 import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from faker.providers.lorem.en_US import Provider as Lorem
 from PIL import Image as PillowImage
 
 from images.models import Image
 from news.models import CabinetDecision, DecisionPoint, PressRelease, Quote
 from priorities.models import Priority, Strategy
 from publishing.models import Status
+
+# Made-up text for the fields the content checks read: Faker's words less those on the
+# list of words to avoid, in sentences and paragraphs of a fixed size under the
+# checks' limits. A test that publishes a made-up item is then never asked to
+# "publish anyway" by chance; a test about the checks writes its text itself.
+PLAIN_WORDS = [word for word in Lorem.word_list if word not in {"drive", "focus", "key"}]
+
+
+def plain_sentence(nb_words):
+    return factory.Faker(
+        "sentence", nb_words=nb_words, variable_nb_words=False, ext_word_list=PLAIN_WORDS
+    )
+
+
+def plain_paragraph():
+    """Three sentences of 3 to 8 words: too short for a reading age."""
+    return factory.Faker(
+        "paragraph", nb_sentences=3, variable_nb_sentences=False, ext_word_list=PLAIN_WORDS
+    )
 
 
 def link_priorities(obj, create, extracted, **kwargs):
@@ -66,8 +86,8 @@ class PressReleaseFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     title = factory.Sequence(lambda n: f"Council news item number {n}")
-    standfirst = factory.Faker("sentence", nb_words=20)
-    body = factory.Faker("paragraph")
+    standfirst = plain_sentence(20)
+    body = plain_paragraph()
     status = Status.PUBLISHED
     published_at = factory.Sequence(lambda n: timezone.now() - timedelta(days=n + 1))
     priorities = factory.PostGeneration(link_priorities)
@@ -168,7 +188,7 @@ class ProgressUpdateFactory(factory.django.DjangoModelFactory):
     deliverable = factory.SubFactory(DeliverableFactory)
     date = factory.Sequence(lambda n: date(2025, 1, 1) + timedelta(days=n))
     title = factory.Sequence(lambda n: f"Progress update number {n}")
-    body = factory.Faker("paragraph")
+    body = plain_paragraph()
     status = Status.PUBLISHED
     published_at = factory.Sequence(lambda n: timezone.now() - timedelta(hours=n + 1))
 
@@ -188,10 +208,10 @@ class YouSaidWeDidFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     title = factory.Sequence(lambda n: f"You said, we did entry {n}")
-    you_said = factory.Faker("paragraph")
+    you_said = plain_paragraph()
     heard_at = "A co-production event"
     heard_on = factory.Sequence(lambda n: date(2025, 3, 1) - timedelta(days=n))
-    we_did = factory.Faker("paragraph")
+    we_did = plain_paragraph()
     status = Status.PUBLISHED
     published_at = factory.Sequence(lambda n: timezone.now() - timedelta(days=n + 1))
     priorities = factory.PostGeneration(link_priorities)
@@ -262,3 +282,14 @@ class HelpContactFactory(factory.django.DjangoModelFactory):
     helps_with = "They listen and help families find support."
     phone = factory.Sequence(lambda n: f"01632 960{n % 1000:03d}")
     priorities = factory.PostGeneration(link_priorities)
+
+
+# Content checks (contentchecks app) -----------------------------------------------------
+
+
+class AvoidWordFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "contentchecks.AvoidWord"
+
+    phrase = factory.Sequence(lambda n: f"synergy{n}")
+    advice = "Say what you mean."

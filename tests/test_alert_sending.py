@@ -319,3 +319,25 @@ def test_a_progress_update_goes_to_progress_and_its_priority(db, smtp, publish, 
     assert len(smtp.to(PARENT)) == 1 and len(smtp.to("priority@example.org")) == 1
     assert smtp.to("news@example.org") == []
     assert deliverable.title in smtp.to(PARENT)[0].get_body(("plain",)).get_content()
+
+
+def test_a_publisher_publishing_in_the_admin_sends_the_alert_with_its_priorities(
+    db, smtp, publisher_client, run_worker, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    from tests.test_easyread import form_data
+
+    priority = PriorityFactory(strategy=StrategyFactory())
+    subscribe(PARENT, (priority, Frequency.IMMEDIATELY))
+    release = PressReleaseFactory(
+        title="Drafted in the admin", status=Status.DRAFT, published_at=None, priorities=[priority]
+    )
+    url = reverse("admin:news_pressrelease_change", args=[release.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = publisher_client.post(url, form_data(publisher_client, url, status="published"))
+    assert response.status_code == 302
+    run_worker()
+    [message] = smtp.to(PARENT)
+    assert message["Subject"] == "New: Drafted in the admin"
+    assert str(priority) in message.get_body(("plain",)).get_content()

@@ -80,7 +80,7 @@ def junk(content):
     slug = content["priority"].slug
     lists = ["priority=junk{n}", "year={year}", "page={zeros}1", "priority=+" + slug, "q=junk{n}"]
     return {
-        reverse("home"): ["q=junk{n}", "page={n}", "priority=junk{n}"],
+        reverse("home"): ["q=junk{n}", "page={n}", "priority=junk{n}", "about=news"],
         reverse("priorities:index"): ["q=junk{n}"],
         content["priority"].get_absolute_url(): ["page={n}", "year={year}"],
         reverse("news:index"): [*lists, "page={n}0"],  # that page does not exist: a 404
@@ -104,6 +104,12 @@ def junk(content):
         ],
         # As the form's answer writes it (urlencode): a page that is not this site's.
         reverse("feedback:thanks"): ["page=%2Fjunk{n}%2F", "page=%2Fnews%2Fjunk{n}%2F"],
+        # Priority ids this large are never made in a test.
+        reverse("alerts:subscribe"): [
+            "about=junk{n}",
+            "about=priority-9{zeros}",
+            "about=news&page={n}",
+        ],
         reverse("feed"): ["q=junk{n}"],
         reverse("sitemap"): ["page={n}"],
     }

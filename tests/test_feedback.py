@@ -16,10 +16,11 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from feedback.models import COMMENT_MAX_LENGTH, AnswerCount, PageFeedback
+from feedback.models import COMMENT_MAX_LENGTH, PageFeedback
 from feedback.protection import RATE_LIMIT, rate_limit_key
 from news.models import PressRelease
 from publishing.models import PreviewLink, Status
+from ratelimits.models import RequestCount
 from strategy_site.settings import cache_config
 from tests import payloads
 from tests.factories import PageFeedbackFactory, PressReleaseFactory
@@ -335,7 +336,7 @@ def test_an_address_is_forgotten_once_its_ten_minutes_are_over(client, db):
         traveller.shift(timedelta(minutes=10, seconds=1))
         send(Client(REMOTE_ADDR="192.0.2.7"))
 
-        assert AnswerCount.objects.count() == 1  # the neighbour's count only
+        assert RequestCount.objects.count() == 1  # the neighbour's count only
 
 
 @pytest.mark.skipif(
@@ -437,7 +438,7 @@ def test_pages_with_hostile_addresses_carry_a_form_that_posts_safely(client, db,
 def test_markup_typed_in_is_kept_as_typed_and_shown_escaped_to_staff(client, staff_client, db):
     statuses = set()
     for payload in payloads.MARKUP_PAYLOADS:
-        AnswerCount.objects.all().delete()  # not a flood: every payload is heard
+        RequestCount.objects.all().delete()  # not a flood: every payload is heard
         statuses.add(send(client, comment=payload, page_title=payload).status_code)
 
     assert statuses == {303, 400}  # 400: the NUL character, refused

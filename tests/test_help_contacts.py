@@ -43,6 +43,11 @@ def hrefs_inside(page, element):
     return [e.attrs.get("href") for e in page.inside(element) if e.tag == "a"]
 
 
+def share_hrefs(page):
+    [share] = page.find_all("section", **{"class": "app-share"})
+    return set(hrefs_inside(page, share))
+
+
 def text_of(page, element_id):
     [element] = [e for e in page.elements if e.attrs.get("id") == element_id]
     return element.text
@@ -100,7 +105,8 @@ def test_get_help_puts_the_council_first_then_help_for_everyone_then_one_priorit
         "Help for every family",
         "Help with one part of the strategy",
     ]
-    assert page.texts("h3") == ["The council", "For everyone", "For one priority"]
+    # (then the share panel's "QR code")
+    assert page.texts("h3")[:3] == ["The council", "For everyone", "For one priority"]
     assert priority.get_absolute_url() in page.hrefs
     assert f"Helps with priority {priority.number}: Getting support early" in page.text
 
@@ -123,12 +129,13 @@ def test_with_no_contact_to_reach_get_help_says_plainly_who_to_ask(client, real_
     said = text_of(page, "main-content")
     assert "Phone numbers, email addresses and websites have not been published" in said
     assert "you can ask Wiltshire Parent Carer Council or Wiltshire Council." in said
-    # Names only: no link that leads nowhere, nor one to the glossary.
+    # Names only: no link that leads nowhere, nor one to the glossary (the share panel's
+    # links share the page itself).
     [main] = page.find_all("main")
     assert not [
         href
         for href in hrefs_inside(page, main)
-        if href and href.startswith(("tel:", "mailto:", "http"))
+        if href and href.startswith(("tel:", "mailto:", "http")) and href not in share_hrefs(page)
     ]
     assert not [
         a
@@ -283,6 +290,7 @@ def contact_pages():
         "formats": reverse("accessibility:formats"),
         "statement": reverse("accessibility:statement"),
         "feedback-thanks": reverse("feedback:thanks") + "?page=/news/",
+        "privacy": reverse("alerts:privacy"),
     }
 
 

@@ -109,7 +109,7 @@ def url_patterns(patterns=None, namespace=""):
 
 # Every URL pattern anyone can reach, found in the URLconf so a new one is covered too:
 # everything but the admin and the staff-only editor endpoints.
-STAFF_ONLY = ("admin:", "markdownx_")
+STAFF_ONLY = ("admin:", "markdownx_", "content-checks")
 PUBLIC_PATTERNS = {name: slots for name, slots in url_patterns() if not name.startswith(STAFF_ONLY)}
 # Patterns with a part of the address that comes from the visitor.
 PATTERNS_WITH_A_SLOT = [name for name, slots in PUBLIC_PATTERNS.items() if slots]

@@ -541,7 +541,12 @@ def test_a_photo_of_people_cannot_be_published_without_consent(staff_client, med
 
     assert response.status_code == 200
     assert response.context["adminform"].form.errors == {
-        "image_consent_recorded": [CONSENT_MESSAGE]
+        "image_consent_recorded": [CONSENT_MESSAGE],
+        # A browser shows the refused form again without the file: say so.
+        "image": [
+            "The photo you chose (photo.jpg) was not saved, because the page could not be "
+            "saved. Choose it again before you save."
+        ],
     }
     assert CONSENT_MESSAGE in Page.of(response).text
     assert not PressRelease.objects.exists()

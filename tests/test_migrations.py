@@ -30,7 +30,10 @@ OUR_APPS = [
     "feedback",
     "alerts",
     "progress",
+    "ratelimits",
+    "sharing",
     "publishing",
+    "contentchecks",
     "images",
 ]
 

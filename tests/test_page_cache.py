@@ -33,6 +33,7 @@ from pagecache import cache as page_cache
 from pagecache.cache import PageCache
 from priorities.models import Strategy
 from publishing.models import PreviewLink, Status
+from ratelimits.limits import allow
 from strategy_site.settings import cache_config
 from tests.factories import PressReleaseFactory, PriorityFactory, StrategyFactory
 
@@ -627,11 +628,13 @@ def test_a_new_server_process_does_not_serve_pages_from_before_it_started(site, 
 
 
 def test_saving_what_never_shows_on_a_page_keeps_the_cache(site, content):
-    """Sessions and preview links change on every editor request; pages do not."""
+    """Sessions and preview links change on every editor request, rate-limit counts on
+    every form post; pages do not."""
     site.get(reverse("home"))
 
     SessionStore().create()
     PreviewLink.objects.create(item=content["news"], expires_at=timezone.now() + timedelta(days=1))
+    allow("feedback.client:test", 10, timedelta(minutes=10))
 
     _, from_cache = site.served_from_cache(reverse("home"))
 

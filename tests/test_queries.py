@@ -212,6 +212,19 @@ def deliverable_detail(count):
     return items[0].get_absolute_url()
 
 
+def alerts_form(count):
+    """The form as a priority page's "Get emails about this priority" opens it."""
+    priority = everything(count)[0]
+    return reverse("alerts:subscribe") + f"?about=priority-{priority.pk}"
+
+
+def handout(count):
+    """A priority's one-page handout, found by its short link's code."""
+    from sharing.shortlinks import item_code
+
+    return reverse("sharing:handout", args=[item_code(everything(count)[0])])
+
+
 def kinds_made_for_tests(takes_part):
     """How many kinds of content made only for the tests (tests/settings.py installs
     tests.noticeboard) take part in a page: each adds its one query of rows to a page
@@ -235,6 +248,8 @@ BUDGETS = {
     decision_detail: 6,  # the item, points, priorities, change notes, related news, decisions
     progress_index: 6,  # the priorities, the deliverables with their status, recent updates
     deliverable_detail: 6,  # item, milestones, updates, evidence, you said we did, notes
+    alerts_form: 1,  # the priorities, for the radios and to check the choice asked for
+    handout: 2,  # the short link, the item
     # per kind: the newest with its last change note, their priorities; quotes
     feed: 5 + kinds_made_for_tests(lambda kind: kind.in_feed),
     # priorities; news, decisions and progress items in one; Easy Read versions and their

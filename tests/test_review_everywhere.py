@@ -58,6 +58,11 @@ NOT_SHOWN = {
     "publishing.previewlink": "a private link for sign-off",
     "alerts.subscription": "counts of who asked for email alerts, read in the admin",
     "alerts.subscriber": "email addresses, for those an administrator allows",
+    "alerts.change": "how many emails each alert sent, read in the admin",
+    "alerts.digest": "how many emails each summary sent, read in the admin",
+    "alerts.sending": "the switch that pauses alert emails",
+    "contentchecks.avoidword": "advice for writers, shown in the admin's content checks",
+    "sharing.shortlink": "short links, made by the site and never typed by anyone",
 }
 
 
@@ -86,7 +91,10 @@ def kind(label):
     return "publishers only"
 
 
-WRITTEN_BY_EDITORS = [label for label in EDITORIAL_ROLES if editor_may(label) & WRITES]
+# What the public never sees needs no review.
+WRITTEN_BY_EDITORS = [
+    label for label in EDITORIAL_ROLES if editor_may(label) & WRITES and label not in NOT_SHOWN
+]
 
 
 # The rule, for every row of the table --------------------------------------------------

@@ -413,16 +413,19 @@ def test_the_address_is_there_to_copy_and_the_copy_button_waits_for_javascript(
     assert [label.text for label in page.find_all("label", **{"for": "share-url"})] == [
         "Link to this page"
     ]
-    [button] = page.find_all(
-        "button", **{"class": "govuk-button govuk-button--secondary app-copy-link__button"}
-    )
-    assert "hidden" in button.attrs
-    [status] = page.find_all("p", role="status")
-    assert status.text == ""
+    # The short link and the text to paste are copied the same way (tests/test_share_pack.py).
+    copies = page.find_all("div", **{"data-module": "app-copy-link"})
+    assert len(copies) == 3
+    for copy in copies:
+        [button] = [e for e in page.inside(copy) if e.tag == "button"]
+        assert "hidden" in button.attrs
+        [status] = [e for e in page.inside(copy) if e.attrs.get("role") == "status"]
+        assert status.text == ""
 
 
 def test_the_share_section_is_on_every_detail_page_and_no_list(client, real_content):
     details = [
+        reverse("home"),  # the page people share most of all
         *(p.get_absolute_url() for p in Priority.objects.all()),
         PressRelease.objects.get().get_absolute_url(),
         CabinetDecision.objects.get().get_absolute_url(),

@@ -27,6 +27,7 @@ from django.utils.safestring import mark_safe
 from publishing import content
 from publishing.markdown import section_link
 from sharing import cards as social_cards
+from sharing import shortlinks
 
 register = template.Library()
 
@@ -181,6 +182,12 @@ class SharedPage:
         return iso(self.modified)
 
     @property
+    def offers_sharing(self):
+        """Share links only where the public can follow them: never on a private
+        preview or a draft that staff are checking, whose page says not to share it."""
+        return self.item is None or self.kind.is_public(self.item)
+
+    @property
     def share_title(self):
         return self.kind.title(self.item) if self.is_article else self.title
 
@@ -266,6 +273,10 @@ def find_shared_page(context):
     match = getattr(request, "resolver_match", None)
     if match is None or "exception" in context:  # 500, or a 404 from the resolver
         return None
+    if match.app_name == "sharing":
+        # A short link's answer (410 Gone) or a handout: the page to share is the one
+        # they lead to or print (sharing/views.py).
+        return None
     item = context.get("object")
     item = item if shared_kind(item) is not None else None
     if item is None and match.view_name in item_views():
@@ -288,6 +299,24 @@ def find_shared_page(context):
 def shared_page_tag(context):
     """`{% shared_page as shared_page %}`: how this page is shared, or None."""
     return find_shared_page(context)
+
+
+@register.simple_tag(takes_context=True)
+def share_pack(context):
+    """`{% share_pack as pack %}`: the page's short link, QR code, handout and text to
+    paste (sharing.shortlinks.SharePack), or None for a page without them. An item of
+    a kind with short links has one once public; a page registered with
+    `content.register_page` has one too."""
+    page = context.get("shared_page")
+    if not page:
+        return None
+    item = context.get("object")
+    if item is not None and (pack := shortlinks.pack_for_item(item)) is not None:
+        return pack
+    pages = list_pages()
+    if page.item is None and page.view_name in pages:
+        return shortlinks.pack_for_page(pages[page.view_name], page.title, page.description)
+    return None
 
 
 @register.simple_tag(takes_context=True)

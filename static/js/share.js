@@ -4,8 +4,9 @@
 // Content Security Policy holds). Without it every page still works: the page's
 // address is shown to select and copy, and a printout still ends with it.
 
-// "Copy link" (templates/includes/share.html). The button stays hidden unless the
-// browser can copy to the clipboard, which needs https (or localhost).
+// "Copy link", "Copy short link", "Copy text" (templates/includes/share.html). Each
+// button stays hidden unless the browser can copy to the clipboard, which needs https
+// (or localhost). What it says once copied: the container's data-copied-message.
 function initCopyLink (container) {
   const input = container.querySelector('.app-copy-link__url')
   const button = container.querySelector('.app-copy-link__button')
@@ -13,6 +14,7 @@ function initCopyLink (container) {
   if (!input || !button || !status || !window.isSecureContext || !navigator.clipboard) {
     return
   }
+  const copied = container.dataset.copiedMessage || 'Link copied'
 
   // Clear, then say it: the same words twice in a row are announced again.
   const announce = (message) => {
@@ -24,12 +26,12 @@ function initCopyLink (container) {
   button.addEventListener('click', async () => {
     try {
       await navigator.clipboard.writeText(input.value)
-      announce('Link copied')
+      announce(copied)
     } catch {
       // Refused (a browser setting, say): select the address so it can be copied by hand.
       input.focus()
       input.select()
-      announce('The link is selected: copy it with your keyboard or menu')
+      announce('It is selected: copy it with your keyboard or menu')
     }
   })
 }
@@ -56,6 +58,17 @@ function preparePrint () {
   }
 }
 
+// "Print this handout" (templates/sharing/handout.html): without JavaScript the page
+// says to use the browser's Print command, and the button stays hidden.
+function initPrintButton (button) {
+  if (typeof window.print !== 'function') {
+    return
+  }
+  button.hidden = false
+  button.addEventListener('click', () => window.print())
+}
+
 document.querySelectorAll('[data-module="app-copy-link"]').forEach(initCopyLink)
+document.querySelectorAll('[data-module="app-print"]').forEach(initPrintButton)
 preparePrint()
 window.addEventListener('beforeprint', preparePrint) // a page left open overnight
