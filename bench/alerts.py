@@ -88,17 +88,31 @@ def subscriber_email(number):
 
 
 def clear():
-    """Remove what a run adds: the published press releases and their changes (with
-    their emails), the changes of the digest, the day's daily digest, tasks still
-    waiting, and the subscribers."""
+    """Remove what a run adds: the subscribers with their subscriptions and emails, the
+    published press releases and their changes, the changes of the digest, the day's
+    daily digest, and tasks still waiting.
+
+    The subscribers, their subscriptions and emails go by SQL: the ORM's delete() sends
+    post_delete for each row, and the page cache and search listen to every model's, so
+    tens of thousands of rows would cost as many calls to Redis."""
     from django.contrib.contenttypes.models import ContentType
+    from django.db import connection, transaction
     from django_tasks_db.models import DBTaskResult
 
     from alerts.digests import period
-    from alerts.models import Change, Digest, Frequency, Subscriber
+    from alerts.models import Change, Delivery, Digest, Frequency, Subscriber, Subscription
     from bench.dataset import TITLE_PREFIX
     from news.models import PressRelease
 
+    subscribers = Subscriber._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        for model in (Delivery, Subscription):
+            cursor.execute(
+                f'DELETE FROM "{model._meta.db_table}" WHERE "subscriber_id" IN '
+                f'(SELECT "id" FROM "{subscribers}" WHERE "email" LIKE %s)',
+                [f"{EMAIL_PREFIX}%"],
+            )
+        cursor.execute(f'DELETE FROM "{subscribers}" WHERE "email" LIKE %s', [f"{EMAIL_PREFIX}%"])
     published = PressRelease.objects.filter(slug__startswith=ALERT_SLUG)
     Change.objects.filter(
         content_type=ContentType.objects.get_for_model(PressRelease),
@@ -110,18 +124,35 @@ def clear():
         frequency=Frequency.DAILY, period_start=period(Frequency.DAILY)[0]
     ).delete()
     DBTaskResult.objects.ready().filter(task_path__startswith="alerts.").delete()
-    Subscriber.objects.filter(email__startswith=EMAIL_PREFIX).delete()
 
 
 def clean_up():
     clear()
+    vacuum()
     say({"cleared": True})
+
+
+def vacuum():
+    """Clear the dead rows earlier runs left (each email's row is written three times)
+    and refresh the statistics, as autovacuum keeps a live database: these machines'
+    PostgreSQL runs with it off (bench/dataset.py)."""
+    from django.apps import apps
+    from django.db import connection
+    from django_tasks_db.models import DBTaskResult
+
+    tables = [model._meta.db_table for model in apps.get_app_config("alerts").get_models()]
+    tables.append(DBTaskResult._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql" or connection.in_atomic_block:
+            cursor.execute("ANALYZE")  # a test's transaction: VACUUM cannot run in one
+        else:
+            cursor.execute("VACUUM ANALYZE " + ", ".join(f'"{table}"' for table in tables))
 
 
 def add_subscribers(count, frequency, batch_size=5000):
     """`count` confirmed subscribers to the news list at `frequency`, bulk-created,
     after clearing an earlier run's."""
-    from django.db import connection, transaction
+    from django.db import transaction
     from django.utils import timezone
 
     from alerts.models import Subscriber, Subscription, What
@@ -146,8 +177,7 @@ def add_subscribers(count, frequency, batch_size=5000):
             ),
             batch_size=batch_size,
         )
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")  # as autovacuum would after a load (bench/dataset.py)
+    vacuum()
     say({"subscribers": Subscriber.objects.filter(email__startswith=EMAIL_PREFIX).count()})
 
 
@@ -326,6 +356,14 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def cpu_times():
+    """(busy, total) clock ticks of the whole machine so far (/proc/stat): busy is all
+    but idle and waiting for disk."""
+    fields = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]
+    return sum(fields) - idle, sum(fields)
+
+
 def memory_kb(pid):
     """{"peak": VmHWM, "now": VmRSS} of a process, in kB."""
     found = {}
@@ -472,9 +510,10 @@ def measure(env, settings, sink, label, emails, start):
     baseline = sink.report()["accepted"]
     try:
         counts_before, cpu_before = workers.counts(), workers.cpu()
-        sink_cpu_before = sink.cpu_seconds()
+        sink_cpu_before, machine_before = sink.cpu_seconds(), cpu_times()
         started = start()
         report = sink.wait_for(baseline + emails, settings.timeout)
+        machine = [a - b for a, b in zip(cpu_times(), machine_before, strict=True)]
         counts_after = workers.counts()
         memory = workers.memory()
         cpu = [a - b for a, b in zip(workers.cpu(), cpu_before, strict=True)]
@@ -488,6 +527,7 @@ def measure(env, settings, sink, label, emails, start):
             "rss_kb": [m["now"] for m in memory],
             "worker_cpu_s": cpu,
             "sink_cpu_s": sink.cpu_seconds() - sink_cpu_before,
+            "machine_busy": machine[0] / machine[1] if machine[1] else None,
             "queries": queries(counts_before, counts_after, report["accepted"] - baseline),
         }
     finally:

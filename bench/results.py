@@ -824,6 +824,7 @@ def alerts_rows(runs):
             f"{run['queries']['per_1000']:.0f}",
             f"{per_1000(sum(run['worker_cpu_s']), run['emails']):.2f}, "
             f"{per_1000(run['sink_cpu_s'], run['emails']):.2f}",
+            "-" if run.get("machine_busy") is None else f"{run['machine_busy']:.0%}",
         )
         for run in runs
     ]
@@ -949,6 +950,7 @@ def alerts_section(alerts):
                 "peak RSS per worker (MB)",
                 "queries per 1,000 emails",
                 "CPU s per 1,000 emails: workers, sink",
+                "machine's CPU busy",
             ],
             alerts_rows(alerts["runs"]),
         ),
@@ -962,7 +964,9 @@ def alerts_section(alerts):
         "`connection.execute_wrapper`) from just before the publication to the last email: "
         "the announce task's, the sending's, and the workers' polls of the task queue "
         "while they waited. CPU: user and system seconds of the workers together, and of "
-        "the sink (/proc/<pid>/stat)."
+        "the sink (/proc/<pid>/stat). The machine's CPU busy: the share of all its cores' time "
+        "during the run spent on anything, this run's processes and other work alike "
+        "(/proc/stat)."
     )
     lines += [""]
     for run in alerts["runs"]:
