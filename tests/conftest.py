@@ -102,3 +102,33 @@ def smtp(settings):
         settings.EMAIL_HOST_USER = ""
         settings.EMAIL_HOST_PASSWORD = ""
         yield server.inbox
+
+
+@pytest.fixture
+def run_worker(django_capture_on_commit_callbacks):
+    """Run every background task that is ready, as `manage.py db_worker` beside the site
+    would. (A test runs in one transaction, so what a task queues on commit is queued as
+    each task ends.)"""
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    worker = Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="tests",
+        excluded_queue_names=[],
+    )
+
+    def run():
+        # The worker's own loop closes stale connections between tasks, which would end
+        # the test's transaction; so this is its loop without that: claim, then run.
+        while (result := DBTaskResult.objects.ready().first()) is not None:
+            result.claim(worker.worker_id)
+            with django_capture_on_commit_callbacks(execute=True):
+                worker.run_task(result)
+
+    return run

@@ -1,4 +1,3 @@
-# ruff: noqa: F811 - `run_worker`, a fixture imported from test_alert_sending, is an argument
 """Email alerts in the admin, as the comms team and a data protection officer use it:
 how many emails each alert sent, the switch that pauses sending, a publisher's preview
 of an alert, and an address's data for a data request.
@@ -31,7 +30,7 @@ from tests.factories import (
 )
 from tests.html_page import Page
 from tests.test_admin import admin_url
-from tests.test_alert_sending import run_worker, subscribe  # noqa: F401 - a fixture
+from tests.test_alert_sending import subscribe
 
 PUBLISHER_EMAIL = "publisher@example.org"
 Sent = Delivery.Status

@@ -12,7 +12,6 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks.base import TaskResultStatus
-from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from news.models import CabinetDecision, PressRelease
@@ -22,30 +21,6 @@ from tests.html_page import Page
 from tests.smtp import free_port
 from tests.test_admin import admin_url, assert_saved, form_as_sent
 from tests.test_workflow import new_press_release
-
-
-@pytest.fixture
-def run_worker(django_capture_on_commit_callbacks):
-    """Run every task that is ready, as the worker beside the site would (the pattern of
-    tests/test_alert_sending.py)."""
-    worker = Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="tests",
-        excluded_queue_names=[],
-    )
-
-    def run():
-        while (result := DBTaskResult.objects.ready().first()) is not None:
-            result.claim(worker.worker_id)
-            with django_capture_on_commit_callbacks(execute=True):
-                worker.run_task(result)
-
-    return run
 
 
 def person(django_user_model, username, role, email="", first_name=""):
