@@ -213,7 +213,7 @@ def test_a_live_photo_newly_described_as_a_photo_is_asked_about(publisher_client
     response = publish(publisher_client, item, image_alt="Photo of families")
 
     assert response.status_code == 200
-    assert "This has 1 open content check," in Page.of(response).text
+    assert "This has 1 open content check," in Page.of(response).text, panel_text(response)
     photo.refresh_from_db()
     assert photo.alt == "Families at the launch event"
 
