@@ -59,15 +59,19 @@ QUERY_PAGES_PER_PATH = 30
 # request, every feedback answer or rate-limit count, every follow of a short link, must
 # not empty the page cache. A short link is made while its page is rendered and never
 # changes after, so no kept page can show it out of date; its weekly count shows on no
-# page.
+# page. Nor do the email alerts' records (one row per email sent), the task queue's rows,
+# the editors' list of words to avoid or a review request: sending 50,000 alerts must not
+# empty the cache 50,000 times.
 IGNORED = frozenset(
     "sessions.session admin.logentry reversion.revision reversion.version "
     "publishing.previewlink publishing.slugrecord contenttypes.contenttype "
-    "auth.permission sharing.shortlink sharing.followcount".split()
+    "auth.permission sharing.shortlink sharing.followcount publishing.review".split()
 )
 # Redirects that may be kept, when the view marks them `public` (a short link's).
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
-IGNORED_APPS = frozenset({"axes", "feedback", "ratelimits"})
+IGNORED_APPS = frozenset(
+    {"axes", "feedback", "ratelimits", "alerts", "django_tasks_database", "contentchecks"}
+)
 
 
 # --- what may be kept: page_key for the request, may_keep for the response -----------

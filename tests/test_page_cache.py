@@ -641,6 +641,25 @@ def test_saving_what_never_shows_on_a_page_keeps_the_cache(site, content):
     assert from_cache
 
 
+def test_sending_alerts_and_running_tasks_keeps_the_cache(site, content):
+    """Each alert sent writes a row, and so does each task the queue runs: none shows on
+    a page, so a press release sent to thousands of people must not empty the cache once
+    per email."""
+    from alerts import tasks
+    from alerts.models import Subscriber
+    from contentchecks.models import AvoidWord
+
+    site.get(reverse("home"))
+
+    Subscriber.objects.create(email="reader@example.org")
+    AvoidWord.objects.create(phrase="synergistic outcomes", advice="Say what you mean.")
+    tasks.send.enqueue(change_id=0)  # a row in the database task queue
+
+    _, from_cache = site.served_from_cache(reverse("home"))
+
+    assert from_cache
+
+
 # --- settings from the environment ---------------------------------------------------
 
 SHOW_SETTINGS = (
