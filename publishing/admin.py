@@ -4,24 +4,35 @@ import reversion
 from django import forms
 from django.apps import apps
 from django.contrib import admin, messages
-from django.contrib.admin.utils import NestedObjects, quote
+from django.contrib.admin.utils import NestedObjects, flatten_fieldsets, quote, unquote
 from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, router, transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from markdownx.admin import MarkdownxModelAdmin
+from reversion.models import Version
 
-from publishing import content, reviews
-from publishing.history import HistoryAdmin, next_save_began, person
-from publishing.models import ChangeNote, PreviewLink, Review, Status
+from publishing import content, prepared, reviews
+from publishing.history import (
+    HistoryAdmin,
+    LoadedVersionField,
+    VersionDiffer,
+    day_and_time,
+    next_save_began,
+    person,
+    versions_of,
+    when,
+)
+from publishing.models import ChangeNote, PreparedChange, PreviewLink, Review, Status
 
 _object_tools = []  # callables(request, item) -> (label, url) or None
 
@@ -166,6 +177,18 @@ CHANGE_NOTE_FIELDSET = (
         "It is shown on the page with today's date. Leave empty for minor fixes.",
     },
 )
+PREPARED_FIELDSET = (
+    "Your changes to this live page",
+    {
+        "fields": ["ask_to_publish"],
+        "description": "This page is live. What you save here is kept as prepared changes: "
+        "the public keeps seeing the live page until a publisher publishes them.",
+    },
+)
+PUBLISH_OVER_FIELDSET = (
+    "The live page has changed since",
+    {"fields": ["publish_over_live_changes"]},
+)
 ONLY_PUBLISHERS_PUBLISH = (
     "Only a publisher can publish. Choose “In review” to ask a publisher to sign it off."
 )
@@ -174,7 +197,11 @@ ONLY_PUBLISHERS_PUBLISH = (
 class PublishableForm(forms.ModelForm):
     """Enforces the roles on the submitted data, whatever the browser sent."""
 
-    can_publish = False  # set per request by PublishableAdmin.get_form
+    # Set per request by PublishableAdmin.get_form:
+    can_publish = False
+    prepared_state = None  # "live version|prepared revision" as the page was built
+    explain_prepared_conflict = None  # callable(token) -> messages
+    live_changed_since = ()  # what changed on the live item since its changes were prepared
 
     change_note = forms.CharField(
         label="Change note",
@@ -182,6 +209,20 @@ class PublishableForm(forms.ModelForm):
         max_length=300,
         widget=forms.TextInput(attrs={"class": "vLargeTextField"}),
     )
+    ask_to_publish = forms.BooleanField(
+        label="Ask a publisher to publish these changes",
+        required=False,
+        help_text="The publishers get an email, and see your changes on their admin home "
+        "page. Leave it unticked to keep working on them first.",
+    )
+    publish_over_live_changes = forms.BooleanField(
+        label="I have checked: publish these prepared changes anyway",
+        required=False,
+        help_text="The live page was changed after these changes were prepared (see above). "
+        "Publishing the prepared version undoes those changes, unless you make them again "
+        "in the form below first.",
+    )
+    prepared_from = LoadedVersionField(required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -190,11 +231,30 @@ class PublishableForm(forms.ModelForm):
             status.choices = [c for c in status.choices if c[0] != Status.PUBLISHED]
             status.error_messages["invalid_choice"] = ONLY_PUBLISHERS_PUBLISH
 
+        if self.prepared_state is not None:
+            self.fields["prepared_from"].initial = self.prepared_state
+
     def clean_status(self):
         status = self.cleaned_data["status"]
         if status == Status.PUBLISHED and not self.can_publish:
             raise forms.ValidationError(ONLY_PUBLISHERS_PUBLISH)
         return status
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.prepared_state is not None:
+            # Sent without it (an old tab, a script): not checked, as with conflicts.
+            token = cleaned_data.get("prepared_from") or self.prepared_state
+            if token != self.prepared_state:
+                raise ValidationError(self.explain_prepared_conflict(token))
+        if self.live_changed_since and not cleaned_data.get("publish_over_live_changes"):
+            self.add_error(
+                "publish_over_live_changes",
+                "The live page has changed since these changes were prepared. Check what "
+                "changed, make those changes again below if they should stay, then tick "
+                "this box to publish.",
+            )
+        return cleaned_data
 
 
 class PublishableAdmin(ContentAdmin):
@@ -220,7 +280,9 @@ class PublishableAdmin(ContentAdmin):
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
         if allowed and self.is_live_or_scheduled(obj) and not self.can_publish(request):
-            return False  # the editor sees it read-only
+            # The editor sees it read-only, except on the form where they prepare
+            # changes to it (prepare_changes_view), whose save never reaches the public.
+            return getattr(request, "preparing_changes", False)
         return allowed
 
     def has_delete_permission(self, request, obj=None):
@@ -233,17 +295,45 @@ class PublishableAdmin(ContentAdmin):
         fields = list(super().get_readonly_fields(request, obj))
         if not self.can_publish(request):
             fields.append("published_at")  # scheduling is a publisher's decision
+        if getattr(request, "preparing_changes", False):
+            fields.append("status")  # it stays live until a publisher publishes the changes
         return fields
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = list(super().get_fieldsets(request, obj))
         if obj is not None and obj.first_published_at and self.can_publish(request):
             fieldsets.append(CHANGE_NOTE_FIELDSET)
+        if getattr(request, "preparing_changes", False):
+            fieldsets.append(PREPARED_FIELDSET)
+        if getattr(request, "live_changed_since", None):
+            fieldsets.append(PUBLISH_OVER_FIELDSET)
+        if fieldsets and getattr(request, "prepared_state", None) is not None:
+            name, options = fieldsets[0]
+            if "prepared_from" not in flatten_fieldsets(fieldsets):
+                fieldsets[0] = (name, {**options, "fields": [*options["fields"], "prepared_from"]})
         return fieldsets
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
-        return type(form.__name__, (form,), {"can_publish": self.can_publish(request)})
+        return type(
+            form.__name__,
+            (form,),
+            {
+                "can_publish": self.can_publish(request),
+                "prepared_state": getattr(request, "prepared_state", None),
+                "explain_prepared_conflict": staticmethod(
+                    lambda token: self.prepared_conflict(obj, token)
+                ),
+                "live_changed_since": getattr(request, "live_changed_since", ()),
+            },
+        )
+
+    def checks_conflicts(self, request, obj):
+        # Preparing changes to a live item, and publishing them, carry their own check
+        # (PublishableForm.prepared_from): the form shows a version that is not stored.
+        if getattr(request, "prepared_state", None) is not None:
+            return False
+        return super().checks_conflicts(request, obj)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["can_manage_preview_links"] = self.may_manage_preview_links(request)
@@ -253,6 +343,14 @@ class PublishableAdmin(ContentAdmin):
                 context["review_sent_back"] = (
                     Review.objects.for_item(obj).sent_back().select_related("sent_back_by").first()
                 )
+            elif "prepared_change" not in context:
+                context["prepared_change"] = prepared.open_for(obj)
+            if context.get("prepared_change"):
+                context["prepared_urls"] = self.prepared_urls(obj, context["prepared_change"])
+                context["can_publish_prepared"] = self.can_publish(request)
+            if getattr(request, "preparing_changes", False):
+                context["preparing_changes"] = True
+                context["show_save_and_add_another"] = False
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def may_manage_preview_links(self, request):
@@ -269,6 +367,12 @@ class PublishableAdmin(ContentAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
+        if getattr(request, "preparing_changes", False):
+            request.prepared_wants_review = form.cleaned_data.get("ask_to_publish", False)
+        publishing = getattr(request, "publishing_prepared", None)
+        if publishing is not None:
+            publishing.close(PreparedChange.Outcome.PUBLISHED, request.user)
+            Review.close(obj)
         restoring = getattr(request, "history_restoring", None)
         if restoring is not None:
             self.remove_notes_after(request, obj, restoring)
@@ -360,6 +464,10 @@ class PublishableAdmin(ContentAdmin):
             request.history_action = f"{request.history_action} {notes_removed(notes)}"
 
     def what_happened(self, request, obj):
+        publishing = getattr(request, "publishing_prepared", None)
+        if publishing is not None:
+            who = person(publishing.prepared_by) or "an editor"
+            return f"Published the changes {who} prepared. {self.where_it_stands(obj)}"
         said = super().what_happened(request, obj)
         removed = getattr(request, "history_notes_removed", None)
         return f"{said} {notes_removed(removed)}" if said and removed else said
@@ -378,6 +486,288 @@ class PublishableAdmin(ContentAdmin):
     def current_state(self, obj):
         return obj.state_label if obj and obj.pk else "Draft (not saved yet)"
 
+    # Changes to a live item (publishing/prepared.py) -----------------------------------
+
+    def prepares_changes(self, request, obj):
+        """An editor's save of a live or scheduled item prepares changes to it instead."""
+        return (
+            obj is not None
+            and self.is_live_or_scheduled(obj)
+            and not self.can_publish(request)
+            and super().has_change_permission(request, obj)
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        if self.prepares_changes(request, obj):
+            self.keep_first_version(obj)  # before the save that is rolled back
+            return self.prepare_changes_view(request, obj, object_id, form_url, extra_context)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def prepare_changes_view(self, request, obj, object_id, form_url, extra_context):
+        """An editor's form of a live item. It shows the item's open prepared changes,
+        if it has any; saving it is done and then rolled back, and what it recorded is
+        kept as the item's prepared changes. The live item is never changed."""
+        open_change = prepared.open_for(obj)
+        live = versions_of(obj).order_by("-pk").first()
+        request.preparing_changes = True
+        request.prepared_state = prepared_state(live, open_change)
+        context = {**(extra_context or {}), "prepared_change": open_change}
+        since = prepared.latest_revision_id()
+        recorded = None
+        with transaction.atomic():
+            if open_change is not None:
+                open_change.revision.revert(delete=True)
+            # The admin's own view, with its revision: recorded, then rolled back here.
+            response = super().change_view(request, object_id, form_url, context)
+            if request.method == "POST" and response.status_code == 302:
+                recorded = prepared.recorded_since(obj, since)
+            elif hasattr(response, "render"):
+                response.render()  # now, while the prepared version is in place
+            transaction.set_rollback(True)
+        if recorded is not None:
+            comment, versions = recorded
+            wants_review = getattr(request, "prepared_wants_review", False)
+            said = "Prepared changes to the live page, not published yet."
+            if wants_review:
+                said += " Asked a publisher to publish them."
+            prepared.keep(
+                obj,
+                versions,
+                by=request.user,
+                based_on=live,
+                wants_review=wants_review,
+                comment=f"{said} {comment}".strip(),
+            )
+            if wants_review:
+                reviews.tell(Review.submit(obj, request.user), "submitted")
+            self.log_change(request, obj, said)
+        return response
+
+    def response_change(self, request, obj):
+        if getattr(request, "preparing_changes", False):
+            asked = (
+                " The publishers have been asked to publish them."
+                if getattr(request, "prepared_wants_review", False)
+                else " Tick “Ask a publisher to publish these changes” when they are ready."
+            )
+            self.message_user(
+                request,
+                f"Your changes to “{obj}” are kept as prepared changes. The public still "
+                f"sees the live page until a publisher publishes them.{asked}",
+                messages.SUCCESS,
+            )
+            return redirect(request.path)
+        return super().response_change(request, obj)
+
+    def publish_prepared_view(self, request, object_id):
+        """A publisher's form with the prepared changes in place: saving it publishes
+        them (a version like any other in the history)."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404("No such item")
+        if not self.can_publish(request) or not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        change = prepared.open_for(obj)
+        if change is None:
+            return self.no_prepared_changes(request, obj)
+        live = versions_of(obj).order_by("-pk").first()
+        request.publishing_prepared = change
+        request.prepared_state = prepared_state(live, change)
+        request.live_changed_since = live_changes_since(obj, change, live)
+        who = person(change.prepared_by) or "an editor"
+        request.history_action = (
+            f"Published the changes prepared by {who} on {day_and_time(change.prepared_at)}."
+        )
+        context = {
+            "prepared_change": change,
+            "publishing_prepared": True,
+            "live_changed_since": request.live_changed_since,
+            "title": f"Publish the changes prepared to “{obj}”",
+        }
+        with transaction.atomic():
+            change.revision.revert(delete=True)
+            with self.create_revision(request):  # the publication is a version of its own
+                response = self.changeform_view(request, object_id, request.path, context)
+            if request.method == "POST" and response.status_code == 302:
+                return response  # published: kept
+            if hasattr(response, "render"):
+                response.template_name = "admin/publishing/publish_prepared.html"
+                response.render()
+            transaction.set_rollback(True)
+        return response
+
+    def discard_prepared_view(self, request, object_id):
+        """Editors and publishers can throw prepared changes away; the live item is as
+        it was, and the history keeps the prepared version."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404("No such item")
+        if not super().has_change_permission(request, obj):
+            raise PermissionDenied
+        change = prepared.open_for(obj)
+        if change is None:
+            return self.no_prepared_changes(request, obj)
+        who = person(change.prepared_by) or "an editor"
+        if request.method == "POST":
+            with transaction.atomic():
+                change.close(PreparedChange.Outcome.DISCARDED, request.user)
+                Review.close(obj)
+                self.log_change(
+                    request,
+                    obj,
+                    f"Discarded the changes prepared by {who} on "
+                    f"{day_and_time(change.prepared_at)}.",
+                )
+            messages.success(
+                request,
+                f"The changes {who} prepared to “{obj}” were discarded. The live page is as "
+                "it was; the prepared version stays in the history.",
+            )
+            return redirect(self.change_url(obj))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": obj,
+            "title": f"Discard the changes prepared to “{obj}”?",
+            "prepared_change": change,
+            "prepared_by": who,
+            "change_url": self.change_url(obj),
+        }
+        return TemplateResponse(request, "admin/publishing/discard_prepared.html", context)
+
+    def preview_prepared_view(self, request, object_id):
+        """The item's public page as it will be once its prepared changes are published
+        (staff only; never cached, never indexed)."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404("No such item")
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        change = prepared.open_for(obj)
+        if change is None:
+            return self.no_prepared_changes(request, obj)
+        response = prepared.render_page(request, obj, change)
+        add_never_cache_headers(response)
+        response.headers["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    def history_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is not None:
+            extra_context = {
+                **(extra_context or {}),
+                "prepared_changes": self.prepared_history(obj),
+            }
+        return super().history_view(request, object_id, extra_context)
+
+    def prepared_history(self, obj):
+        """Every set of changes prepared to the item, newest first, with a link comparing
+        each with the live version it was prepared from."""
+        changes = list(
+            PreparedChange.objects.for_item(obj).select_related("prepared_by", "closed_by")
+        )
+        if not changes:
+            return []
+        versions = dict(
+            Version.objects.filter(
+                revision_id__in=[change.revision_id for change in changes],
+                content_type_id=ContentType.objects.get_for_model(obj).pk,
+                object_id=str(obj.pk),
+            ).values_list("revision_id", "pk")
+        )
+        compare = reverse(
+            f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_history_compare",
+            args=[obj.pk],
+        )
+        return [
+            {
+                "change": change,
+                "by": person(change.prepared_by),
+                "closed_by": person(change.closed_by),
+                "compare_url": (
+                    f"{compare}?from={change.based_on_id}&to={versions[change.revision_id]}"
+                    if change.based_on_id and change.revision_id in versions
+                    else ""
+                ),
+            }
+            for change in changes
+        ]
+
+    def no_prepared_changes(self, request, obj):
+        messages.info(
+            request,
+            f"“{obj}” has no prepared changes now: they have been published or discarded.",
+        )
+        return redirect(self.change_url(obj))
+
+    def change_url(self, obj):
+        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
+
+    def prepared_urls(self, obj, change):
+        opts = self.opts
+        item_version = prepared.version_of_item(change)
+        live = versions_of(obj).order_by("-pk").values_list("pk", flat=True).first()
+        compare = reverse(
+            f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_history_compare",
+            args=[obj.pk],
+        )
+        name = f"admin:{opts.app_label}_{opts.model_name}"
+        return {
+            "preview": reverse(f"{name}_preview_prepared", args=[obj.pk]),
+            "publish": reverse(f"{name}_publish_prepared", args=[obj.pk]),
+            "discard": reverse(f"{name}_discard_prepared", args=[obj.pk]),
+            "compare": f"{compare}?from={live}&to={item_version.pk}"
+            if live and item_version
+            else "",
+        }
+
+    def prepared_conflict(self, obj, token):
+        """Why a save of prepared changes, or their publication, is refused: the live
+        item or its prepared changes were saved after the form was opened."""
+        name = self.opts.verbose_name
+        loaded_live = token.partition("|")[0]
+        loaded_live = int(loaded_live) if loaded_live.isdigit() else 0
+        newer = versions_of(obj).filter(pk__gt=loaded_live).select_related("revision__user")
+        latest = newer.order_by("-pk").first()
+        texts = []
+        if latest is not None:
+            texts.append(
+                f"{person(latest.revision.user) or 'Someone'} changed the live {name} at "
+                f"{when(latest.revision.date_created)}, after you opened it."
+            )
+            baseline = versions_of(obj).filter(pk=loaded_live).first()
+            comparison = (
+                VersionDiffer([baseline, latest]).compare(baseline, latest) if baseline else None
+            )
+            if comparison:
+                texts += ["What changed on the live page:", *comparison.as_text()]
+        else:
+            change = (
+                PreparedChange.objects.for_item(obj)
+                .select_related("prepared_by", "closed_by")
+                .first()
+            )
+            if change is not None and change.is_open:
+                texts.append(
+                    f"{person(change.prepared_by) or 'Someone'} saved prepared changes to this "
+                    f"{name} at {when(change.prepared_at)}, after you opened it."
+                )
+            elif change is not None:
+                texts.append(
+                    f"{person(change.closed_by) or 'Someone'} "
+                    f"{change.get_outcome_display().lower()} the prepared changes to this "
+                    f"{name} at {when(change.closed_at)}, after you opened it."
+                )
+            else:
+                texts.append(f"This {name} was changed after you opened it.")
+        texts.append(
+            "Your changes have not been saved, and nothing is lost: what you typed is still "
+            "in the form below. Copy anything you want to keep, then reload the page to see "
+            "the latest version and make your changes again."
+        )
+        return texts
+
     # Preview links ------------------------------------------------------------
 
     def get_urls(self):
@@ -392,6 +782,18 @@ class PublishableAdmin(ContentAdmin):
                 "<path:object_id>/send-back/",
                 self.admin_site.admin_view(self.send_back_view),
                 name=f"{self.opts.app_label}_{self.opts.model_name}_send_back",
+            ),
+            *(
+                path(
+                    f"<path:object_id>/prepared/{action}/",
+                    self.admin_site.admin_view(view),
+                    name=f"{self.opts.app_label}_{self.opts.model_name}_{action}_prepared",
+                )
+                for action, view in [
+                    ("preview", self.preview_prepared_view),
+                    ("publish", self.publish_prepared_view),
+                    ("discard", self.discard_prepared_view),
+                ]
             ),
             *super().get_urls(),
         ]
@@ -445,6 +847,27 @@ class PublishableAdmin(ContentAdmin):
             ),
         }
         return TemplateResponse(request, "admin/publishing/preview_links.html", context)
+
+
+def prepared_state(live, change):
+    """What a form of prepared changes was built from: the live version and the
+    prepared one (PublishableForm.prepared_from)."""
+    return f"{live.pk if live else 0}|{change.revision_id if change else 0}"
+
+
+def live_changes_since(obj, change, live):
+    """What changed on the live item after its changes were prepared, in words: a
+    publisher must see it before publishing the prepared version over it."""
+    base = change.based_on
+    if base is None or live is None or base.pk >= live.pk:
+        return []
+    comparison = VersionDiffer([base, live]).compare(base, live)
+    who = person(live.revision.user) or "Someone"
+    return [
+        f"{who} changed the live page at {when(live.revision.date_created)}, after these "
+        "changes were prepared.",
+        *(comparison.as_text() if comparison else []),
+    ]
 
 
 class SendBackForm(forms.Form):

@@ -300,7 +300,14 @@ def day_and_time(moment):
 
 
 def versions_of(obj):
-    return Version.objects.get_for_object(obj)
+    """The item's versions as saved, without any changes prepared to it while it was
+    live (publishing/prepared.py): its latest version is what it is now."""
+    return Version.objects.get_for_object(obj).filter(revision__prepared_change__isnull=True)
+
+
+def is_prepared(version):
+    """Whether the version is of changes prepared to a live item, not a saved one."""
+    return hasattr(version.revision, "prepared_change")  # False when there is none
 
 
 def next_save_began(obj, version):
@@ -696,11 +703,12 @@ class HistoryAdmin(VersionAdmin):
         chosen = [request.GET.get("from", ""), request.GET.get("to", "")]
         if not all(pk.isdigit() for pk in chosen):
             raise Http404("Choose two versions to compare")
+        # Changes prepared to a live item can be compared too (publishing/prepared.py).
         versions = {
             version.pk: version
-            for version in versions_of(obj)
+            for version in Version.objects.get_for_object(obj)
             .filter(pk__in=[int(pk) for pk in chosen])
-            .select_related("revision__user")
+            .select_related("revision__user", "revision__prepared_change")
         }
         if len(versions) != len(set(chosen)):
             raise Http404("No such version of this item")
@@ -714,8 +722,9 @@ class HistoryAdmin(VersionAdmin):
                 "date": version.revision.date_created,
                 "user": person(version.revision.user),
                 "is_current": version.pk == current,
+                "is_prepared": is_prepared(version),
                 "restore_url": self.history_url("revision", object_id, version.pk)
-                if may_restore
+                if may_restore and not is_prepared(version)
                 else None,
             }
             for version in (older, newer)

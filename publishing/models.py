@@ -471,3 +471,84 @@ class Review(models.Model):
         review.comment = comment
         review.save()
         return review
+
+
+class PreparedChangeQuerySet(models.QuerySet):
+    def open(self):
+        """Not yet published or discarded."""
+        return self.filter(closed_at__isnull=True)
+
+    def for_item(self, item):
+        return self.filter(content_type=ContentType.objects.get_for_model(item), object_id=item.pk)
+
+    def waiting_for_review(self):
+        return self.open().filter(wants_review=True)
+
+
+class PreparedChange(models.Model):
+    """Changes an editor has prepared to a live item, kept aside until a publisher
+    publishes them (publishing/prepared.py): the public keeps seeing the live version.
+
+    The prepared version is a revision of django-reversion's, like every version in an
+    item's history, with the rows edited with the item (its quotes, its points) and
+    its picture; it is kept out of the item's own list of versions (history.versions_of)
+    so that "the current version" is always the live one. An item has at most one set
+    of prepared changes open at a time: whoever edits the live item next works on it.
+    """
+
+    class Outcome(models.TextChoices):
+        PUBLISHED = "published", "Published"
+        DISCARDED = "discarded", "Discarded"
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    item = GenericForeignKey("content_type", "object_id")
+    revision = models.OneToOneField(
+        "reversion.Revision", on_delete=models.CASCADE, related_name="prepared_change"
+    )
+    based_on = models.ForeignKey(
+        "reversion.Version",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        help_text="The live version the changes were made to.",
+    )
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    prepared_at = models.DateTimeField(default=timezone.now)
+    wants_review = models.BooleanField(
+        "ready for a publisher",
+        default=False,
+        help_text="The editor asked a publisher to publish them.",
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
+
+    objects = PreparedChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-prepared_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"],
+                condition=models.Q(closed_at__isnull=True),
+                name="one_open_prepared_change_per_item",
+            )
+        ]
+
+    def __str__(self):
+        return f"Prepared changes to {self.item}"
+
+    @property
+    def is_open(self):
+        return self.closed_at is None
+
+    def close(self, outcome, by):
+        self.closed_at = timezone.now()
+        self.closed_by = by
+        self.outcome = outcome
+        self.save(update_fields=["closed_at", "closed_by", "outcome"])

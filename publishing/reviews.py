@@ -25,7 +25,7 @@ from django.urls import NoReverseMatch, reverse
 
 from publishing import content
 from publishing.history import day_and_time, person
-from publishing.models import Review, Status
+from publishing.models import PreparedChange, Review, Status
 
 # Who holds a permission: the backend that keeps groups and permissions.
 PERMISSIONS_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -38,6 +38,7 @@ class Waiting:
     since: datetime
     submitted_by: str
     change_url: str
+    what: str = ""  # "changes to the live page", for prepared changes
 
 
 @dataclass
@@ -96,7 +97,35 @@ def waiting_for(user):
                     change_url=change_url(item),
                 )
             )
-    return sorted(waiting, key=lambda entry: entry.since)
+    return sorted([*waiting, *prepared_waiting_for(user)], key=lambda entry: entry.since)
+
+
+def prepared_waiting_for(user):
+    """Changes prepared to live items that their editors asked to be published, of the
+    kinds this person may publish: one query, then one per kind among them."""
+    mine = [kind for kind in reviewed_kinds() if user.has_perm(kind.model.publish_permission())]
+    if not mine:
+        return []
+    types = ContentType.objects.get_for_models(*(kind.model for kind in mine))
+    kinds = {types[kind.model].pk: kind for kind in mine}
+    changes = (
+        PreparedChange.objects.waiting_for_review()
+        .filter(content_type_id__in=kinds)
+        .select_related("prepared_by")
+        .prefetch_related("item")
+    )
+    return [
+        Waiting(
+            item=change.item,
+            label=kinds[change.content_type_id].label,
+            since=change.prepared_at,
+            submitted_by=person(change.prepared_by),
+            change_url=change_url(change.item),
+            what="changes to the live page",
+        )
+        for change in changes
+        if change.item is not None
+    ]
 
 
 def sent_back_to(user):
@@ -142,13 +171,19 @@ def kind_label(item):
 
 def submitted_emails(review):
     item = review.item
-    if item is None or item.status != Status.IN_REVIEW:
+    if item is None:
+        return []
+    label = kind_label(item)
+    if item.status == Status.IN_REVIEW:
+        what = f"this {label.lower()} to be checked before it goes on the site"
+    elif PreparedChange.objects.waiting_for_review().for_item(item).exists():
+        what = f"changes to this live {label.lower()} to be checked before they go on the site"
+    else:
         return []  # published or sent back before the task ran: nothing to ask
     who = person(review.submitted_by) or "Someone"
-    label = kind_label(item)
     body = (
-        f"{who} has asked for this {label.lower()} to be checked before it goes on the "
-        f"site:\n\n“{item}”\n\nOpen it to publish it, or to send it back with a comment:\n"
+        f"{who} has asked for {what}:\n\n“{item}”\n\n"
+        f"Open it to publish it, or to send it back with a comment:\n"
         f"{settings.SITE_URL}{change_url(item)}\n\n"
         f"Everything waiting for review is listed on the admin home page:\n"
         f"{settings.SITE_URL}{reverse('admin:index')}\n"

@@ -15,6 +15,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_POST, require_safe
 
 from images.views import staff_only
+from publishing import prepared
 from publishing.markdown import render_markdown
 from publishing.models import PreviewLink, SlugRecord
 
@@ -70,7 +71,8 @@ PREVIEW_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 @require_safe  # GET and HEAD, like the public page it shows; anything else is 405
 def preview(request, token):
     """An unpublished item, shown exactly as its public page will look, to whoever
-    holds an unexpired, unrevoked preview link (no account needed)."""
+    holds an unexpired, unrevoked preview link (no account needed). A live item with
+    changes prepared to it is shown with them (publishing/prepared.py)."""
     # Tokens are URL-safe base64. Anything else (a NUL byte, say, which PostgreSQL
     # refuses in a query) cannot be one, so it is not looked up.
     if not PREVIEW_TOKEN.fullmatch(token):
@@ -83,16 +85,27 @@ def preview(request, token):
         raise Http404("No such page")
 
     # Render with the item's own public view, so the preview cannot drift from the page.
-    match = resolve(item.get_absolute_url())
-    view = match.func.view_class()
-    view.setup(request, *match.args, **match.kwargs)
-    view.object = item
-    response = view.render_to_response(view.get_context_data(object=item, preview_link=link))
+    change = prepared.open_for(item)
+    if change is not None:
+        with prepared.in_place(change):
+            request.prepared_change = change
+            response = render_with_view(request, type(item)._default_manager.get(pk=item.pk), link)
+    else:
+        response = render_with_view(request, item, link)
     add_never_cache_headers(response)
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     # The token is the key: never send it to another site in a Referer header.
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
+
+
+def render_with_view(request, item, link):
+    match = resolve(item.get_absolute_url())
+    view = match.func.view_class()
+    view.setup(request, *match.args, **match.kwargs)
+    view.object = item
+    response = view.render_to_response(view.get_context_data(object=item, preview_link=link))
+    return response.render()  # now: the prepared changes may be in place only meanwhile
 
 
 @staff_only

@@ -13,9 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
+from reversion.models import Revision
 
 from news.models import CabinetDecision, PressRelease
-from publishing.models import Review, Status
+from publishing.models import PreparedChange, Review, Status
 from tests.factories import CabinetDecisionFactory, PressReleaseFactory
 from tests.html_page import Page
 from tests.smtp import free_port
@@ -217,13 +218,23 @@ def test_the_admin_home_queries_stay_flat(
             Review.submit(waiting, editor_user)
             sent = factory(status=Status.DRAFT)
             Review.send_back(Review.submit(sent, both).item, publisher_user, f"Fix {n}")
+            # Changes prepared to a live item, which its editor asked to be published.
+            PreparedChange.objects.create(
+                item=factory(),
+                revision=Revision.objects.create(date_created=timezone.now()),
+                prepared_by=editor_user,
+                wants_review=True,
+            )
 
-    with django_assert_max_num_queries(21):
+    # The same whatever the count: prepared changes add theirs, their items (one query
+    # per kind) and, the first time, their content types.
+    with django_assert_max_num_queries(28):
         page = home(client)
 
     waiting = section(page, "waiting-for-review")
     sent_back = section(page, "sent-back-to-me")
-    assert len([li for li in page.inside(waiting) if li.tag == "li"]) == 2 * count
+    assert len([li for li in page.inside(waiting) if li.tag == "li"]) == 4 * count
+    assert waiting.text.count("changes to the live page") == 2 * count
     assert len([li for li in page.inside(sent_back) if li.tag == "li"]) == 2 * count
     assert sent_back.text.count("Sent back by Pat") == 2 * count
 

@@ -148,6 +148,7 @@ class SharedPage:
     image: PreviewImage
     item: object = None
     view_name: str = ""
+    private: bool = False  # changes prepared to a live page, shown before publication
 
     @property
     def kind(self):
@@ -184,7 +185,10 @@ class SharedPage:
     @property
     def offers_sharing(self):
         """Share links only where the public can follow them: never on a private
-        preview or a draft that staff are checking, whose page says not to share it."""
+        preview or a draft that staff are checking, whose page says not to share it,
+        nor on a live page shown with changes not yet published."""
+        if self.private:
+            return False
         return self.item is None or self.kind.is_public(self.item)
 
     @property
@@ -292,6 +296,7 @@ def find_shared_page(context):
         image=preview_image(item, page_card),
         item=item,
         view_name=match.view_name,
+        private=getattr(request, "prepared_change", None) is not None,
     )
 
 
