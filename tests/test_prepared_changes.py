@@ -151,9 +151,7 @@ def test_an_editor_cannot_publish_prepared_changes(editor_client, live):
     assert live.title == LIVE_TITLE
 
 
-def test_prepared_quotes_added_and_removed_go_live_together(
-    editor_client, publisher_client, live
-):
+def test_prepared_quotes_added_and_removed_go_live_together(editor_client, publisher_client, live):
     kept = QuoteFactory(press_release=live, text="We listened to families.")
     dropped = QuoteFactory(press_release=live, text="An old quote to remove.")
     data = form_as_sent(editor_client.get(change_url(live)))
@@ -299,7 +297,9 @@ def test_a_new_picture_in_prepared_changes_waits_too(editor_client, publisher_cl
     live.image = picture
     live.save()
 
-    assert_prepared(prepare(editor_client, live, image_alt="Parents and carers talking at the event"))
+    assert_prepared(
+        prepare(editor_client, live, image_alt="Parents and carers talking at the event")
+    )
 
     picture.refresh_from_db()
     assert picture.alt == "Parents at the event"
