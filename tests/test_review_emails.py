@@ -1,6 +1,7 @@
 """The review queue's emails are never lost and never sent twice: an email the mail
 server could not take is sent once it is back (`manage.py send_review_emails`, run by
-cron), and whoever already has theirs is not emailed again.
+cron), and whoever already has theirs is not emailed again. Restoring an earlier
+version that puts an item back in review asks the Publishers again, once, and says so.
 
 Emails go through the real task queue and a real SMTP server (tests/smtp.py)."""
 
@@ -18,13 +19,16 @@ from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from news.models import PressRelease
-from publishing.models import Status
+from publishing.models import Review, Status
 from publishing.reviews import catch_up
 from tests import test_migrations, test_review_queue
+from tests.html_page import Page
 from tests.smtp import SMTPServer
 from tests.test_admin import admin_url, assert_saved, form_as_sent
+from tests.test_history import entries, history
 from tests.test_migrations import leaf, migrate
-from tests.test_review_queue import send_back, submit
+from tests.test_review_queue import home, section, send_back, submit
+from tests.test_workflow import new_press_release
 
 PUBLISHERS = ["pat@example.org", "sam@example.org"]
 # An Editor (Eddie), Publishers Pat and Sam with email addresses, one without, and an
@@ -226,6 +230,94 @@ def test_an_address_that_does_not_exist_is_not_tried_again_and_stops_nobody(
 
     assert recipients(smtp) == ["sam@example.org"]
     assert task_states() == [TaskResultStatus.SUCCESSFUL]
+
+
+# Restoring an earlier version ----------------------------------------------------------
+
+
+def restore(client, item, nth, django_capture_on_commit_callbacks):
+    """Restore the nth version on the item's history page (0 is the current one), saving
+    the restore form as it comes."""
+    [restore_url] = entries(history(client, item))[nth]["restore"]
+    form = form_as_sent(client.get(restore_url))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(restore_url, form)
+    assert_saved(response)
+    return response
+
+
+def test_restoring_a_version_in_review_asks_the_publishers_again_and_says_it_was_restored(
+    people, smtp, run_worker, django_capture_on_commit_callbacks
+):
+    _, editor = people["editor"]
+    _, publisher = people["pub"]
+    _, other_editor = people["editor2"]
+    item = submit(editor, django_capture_on_commit_callbacks)
+    send_back(publisher, item, "Shorter sentences, please.", django_capture_on_commit_callbacks)
+    run_worker()
+    smtp.messages.clear()
+    submitted_version_at = entries(history(other_editor, item))[1]["heading"]
+
+    response = restore(other_editor, item, 1, django_capture_on_commit_callbacks)
+    run_worker()
+
+    item.refresh_from_db()
+    assert item.status == Status.IN_REVIEW
+    assert "It is in review" in Page.of(other_editor.get(response.url)).text
+    assert recipients(smtp) == PUBLISHERS
+    text = smtp.to("pat@example.org")[0].get_content()
+    assert "Ann has restored an earlier version of this press release" in text
+    assert submitted_version_at.split(" by ")[0] in text  # the day and time of that version
+    # The queue shows the new request, by the person who restored it.
+    waiting = section(home(publisher), "waiting-for-review")
+    assert "sent by Ann" in waiting.text
+    assert "Sent back to me" not in home(editor).texts("h2")
+
+
+def test_restoring_a_version_with_the_status_the_item_has_emails_nobody(
+    people, smtp, run_worker, django_capture_on_commit_callbacks
+):
+    _, editor = people["editor"]
+    item = submit(editor, django_capture_on_commit_callbacks)
+    form = form_as_sent(editor.get(admin_url(PressRelease, "change", item.pk)))
+    form["body"] = "The details, rewritten."
+    with django_capture_on_commit_callbacks(execute=True):
+        assert_saved(editor.post(admin_url(PressRelease, "change", item.pk), form))
+    run_worker()
+    smtp.messages.clear()
+
+    restore(editor, item, 1, django_capture_on_commit_callbacks)
+    run_worker()
+
+    item.refresh_from_db()
+    assert (item.status, item.body) == (Status.IN_REVIEW, "The details.")
+    assert smtp.messages == []
+    assert Review.objects.count() == 1
+
+
+def test_restoring_a_draft_version_of_an_item_in_review_emails_nobody(
+    people, smtp, run_worker, django_capture_on_commit_callbacks
+):
+    _, editor = people["editor"]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert_saved(editor.post(admin_url(PressRelease, "add"), new_press_release()))
+    item = PressRelease.objects.get()
+    form = form_as_sent(editor.get(admin_url(PressRelease, "change", item.pk)))
+    form["status"] = Status.IN_REVIEW
+    with django_capture_on_commit_callbacks(execute=True):
+        assert_saved(editor.post(admin_url(PressRelease, "change", item.pk), form))
+    run_worker()
+    smtp.messages.clear()
+
+    restore(editor, item, 1, django_capture_on_commit_callbacks)
+    run_worker()
+
+    item.refresh_from_db()
+    assert item.status == Status.DRAFT
+    assert smtp.messages == []
+
+
+# Upgrading ------------------------------------------------------------------------------
 
 
 @pytest.mark.django_db(transaction=True)
