@@ -379,15 +379,26 @@ class PublishableAdmin(ContentAdmin):
         note = form.cleaned_data.get("change_note", "").strip()
         if note and obj.first_published_at:
             ChangeNote.objects.create(item=obj, note=note, created_by=request.user)
-        if "status" in form.changed_data:
+        if "status" in form.changed_data or restoring is not None:
             self.status_changed(request, obj)
 
     # The review queue (publishing/reviews.py) ----------------------------------------
 
     def status_changed(self, request, obj):
-        """Set to “In review”: the Publishers are emailed. Published: the review is over."""
+        """Set to “In review”: the Publishers are emailed. Published: the review is over.
+
+        Restoring a version puts back its status before the form is built, so the form
+        never sees the status change: it is compared here with the status the item had
+        before the restore (`restore_context`). A restore that puts the item back in
+        review is a new request for review by the person restoring, and its email says
+        it was restored; one that leaves the status as it was tells nobody."""
+        restoring = getattr(request, "history_restoring", None)
+        if restoring is not None and obj.status == getattr(request, "status_before_restore", None):
+            return
         if obj.status == Status.IN_REVIEW:
-            reviews.tell(Review.submit(obj, request.user), "submitted")
+            restored_from = restoring.revision.date_created if restoring is not None else None
+            review = Review.submit(obj, request.user, restored_from=restored_from)
+            reviews.tell(review, Review.Event.SUBMITTED)
         elif obj.status == Status.PUBLISHED:
             Review.close(obj)
 
@@ -449,7 +460,9 @@ class PublishableAdmin(ContentAdmin):
     # Restoring an earlier version ------------------------------------------------------
 
     def restore_context(self, request, obj, version):
-        # Shown on the restore form, before anything changes.
+        # Shown on the restore form, before anything changes. `obj` is the item as it is
+        # before the restore: its status is kept for `status_changed`.
+        request.status_before_restore = obj.status
         return {"history_notes_removed": notes_after(obj, version)}
 
     def remove_notes_after(self, request, obj, version):
@@ -540,7 +553,7 @@ class PublishableAdmin(ContentAdmin):
                 comment=f"{said} {comment}".strip(),
             )
             if wants_review:
-                reviews.tell(Review.submit(obj, request.user), "submitted")
+                reviews.tell(Review.submit(obj, request.user), Review.Event.SUBMITTED)
             self.log_change(request, obj, said)
         return response
 

@@ -406,6 +406,20 @@ class ReviewQuerySet(models.QuerySet):
     def for_item(self, item):
         return self.filter(content_type=ContentType.objects.get_for_model(item), object_id=item.pk)
 
+    def emails_not_sent(self, before):
+        """Open reviews with an email still to send for something that happened before
+        `before` (anything newer may still have its task on the way), that no worker is
+        sending now. A closed review's emails would be out of date: they are never sent."""
+        now = timezone.now()
+        return (
+            self.open()
+            .filter(models.Q(emailing_until__isnull=True) | models.Q(emailing_until__lte=now))
+            .filter(
+                models.Q(submission_emailed_at__isnull=True, submitted_at__lte=before)
+                | models.Q(sent_back_emailed_at__isnull=True, sent_back_at__lte=before)
+            )
+        )
+
 
 class Review(models.Model):
     """One request for review: who set an item to “In review”, and when; and, if a
@@ -441,8 +455,44 @@ class Review(models.Model):
     closed_at = models.DateTimeField(
         null=True, blank=True, help_text="When it was submitted again or published."
     )
+    restored_from = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Put in review by restoring the version saved at this moment, rather than "
+        "by an edit.",
+    )
+    # Whether each event's emails have gone (publishing/reviews.py), so a lost or failed
+    # email is sent later (`manage.py send_review_emails`) and a sent one never again.
+    submission_emailed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the Publishers were emailed that it waits for review (also set when "
+        "there was nobody to email). Empty: not yet.",
+    )
+    sent_back_emailed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the editor was emailed that it was sent back (also set when there "
+        "was nobody to email). Empty: not yet, or not sent back.",
+    )
+    emailing_until = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="A worker is sending its emails: no other may until then.",
+    )
 
     objects = ReviewQuerySet.as_manager()
+
+    class Event(models.TextChoices):
+        SUBMITTED = "submitted", "Submitted for review"
+        SENT_BACK = "sent_back", "Sent back"
+
+    # Which field says that an event's emails have gone.
+    EMAILED_AT = {
+        Event.SUBMITTED: "submission_emailed_at",
+        Event.SENT_BACK: "sent_back_emailed_at",
+    }
 
     class Meta:
         ordering = ["-submitted_at"]
@@ -452,10 +502,11 @@ class Review(models.Model):
         return f"Review of {self.item}"
 
     @classmethod
-    def submit(cls, item, by):
-        """The item was set to “In review”: earlier reviews of it are answered."""
+    def submit(cls, item, by, restored_from=None):
+        """The item was set to “In review” (by restoring the version saved at
+        `restored_from`, if given): earlier reviews of it are answered."""
         cls.close(item)
-        return cls.objects.create(item=item, submitted_by=by)
+        return cls.objects.create(item=item, submitted_by=by, restored_from=restored_from)
 
     @classmethod
     def close(cls, item):
@@ -471,6 +522,63 @@ class Review(models.Model):
         review.comment = comment
         review.save()
         return review
+
+    def emails_not_sent(self, before):
+        """The events before `before` whose emails have not gone yet, oldest first."""
+        events = []
+        if self.submission_emailed_at is None and self.submitted_at <= before:
+            events.append(self.Event.SUBMITTED)
+        sent_back = self.sent_back_at is not None and self.sent_back_at <= before
+        if sent_back and self.sent_back_emailed_at is None:
+            events.append(self.Event.SENT_BACK)
+        return events
+
+    @classmethod
+    def claim_emails(cls, review_id, event, lease):
+        """Take the sending of an event's emails for `lease`, if they have not gone and no
+        other worker has them. One conditional update, so two workers (the task and a
+        catch-up's, say) never both send them."""
+        now = timezone.now()
+        return bool(
+            cls.objects.filter(pk=review_id, **{f"{cls.EMAILED_AT[event]}__isnull": True})
+            .filter(models.Q(emailing_until__isnull=True) | models.Q(emailing_until__lte=now))
+            .update(emailing_until=now + lease)
+        )
+
+    @classmethod
+    def emails_sent(cls, review_id, event):
+        cls.objects.filter(pk=review_id).update(
+            **{cls.EMAILED_AT[event]: timezone.now()}, emailing_until=None
+        )
+
+    @classmethod
+    def release_emails(cls, review_id):
+        """Give the sending back (it failed): a later try may take it."""
+        cls.objects.filter(pk=review_id).update(emailing_until=None)
+
+
+class ReviewEmail(models.Model):
+    """One email of a review event to one person, recorded as the mail server answers:
+    a try after a failure part-way through an event's emails emails nobody twice."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="emails")
+    event = models.CharField(max_length=20, choices=Review.Event.choices)
+    to = models.EmailField()
+    sent_at = models.DateTimeField(default=timezone.now)
+    refused = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="The mail server's answer when it refused the address for good (a mailbox "
+        "that does not exist); empty when it took the email.",
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["review", "event", "to"], name="review_email_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_event_display()}: {self.to}"
 
 
 class PreparedChangeQuerySet(models.QuerySet):

@@ -7,12 +7,19 @@ who submitted it, with the comment. The emails are background tasks (publishing/
 tasks.py) queued when the save is committed, so a mail server that is down never
 blocks or breaks a save: the task fails, and shows as failed in the task admin.
 
+No email is lost and none is sent twice: the `Review` records when each event's emails
+went, and each person's email as the mail server takes it (`ReviewEmail`). Emails that
+have not gone a few minutes after their event (the mail server was down, the task was
+lost) are queued again by `catch_up()`, which cron runs (`manage.py send_review_emails`);
+a try skips whoever already has theirs.
+
 The queue on the admin home asks every registered kind of content with a `status`
 (publishing.content.kinds()), one query per kind, so this app names none of them.
 """
 
+import smtplib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -22,13 +29,20 @@ from django.db import transaction
 from django.db.models import DateTimeField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from publishing import content
 from publishing.history import day_and_time, person
-from publishing.models import PreparedChange, Review, Status
+from publishing.models import PreparedChange, Review, ReviewEmail, Status
 
 # Who holds a permission: the backend that keeps groups and permissions.
 PERMISSIONS_BACKEND = "django.contrib.auth.backends.ModelBackend"
+# Emails not sent this long after their event are queued again: by then the task queued
+# with the event has run, or was lost.
+RETRY_AFTER = timedelta(minutes=5)
+# How long a worker has a review's emails to itself: far longer than a few emails take,
+# each SMTP step being limited by EMAIL_TIMEOUT.
+EMAILING_LEASE = timedelta(minutes=5)
 
 
 @dataclass
@@ -171,33 +185,43 @@ def kind_label(item):
 
 def submitted_emails(review):
     item = review.item
-    if item is None:
-        return []
-    label = kind_label(item)
+    if item is None or review.closed_at is not None:
+        return []  # published, sent back or submitted again since: nothing to ask
+    label = kind_label(item).lower()
     if item.status == Status.IN_REVIEW:
-        what = f"this {label.lower()} to be checked before it goes on the site"
+        what = f"this {label} to be checked before it goes on the site"
     elif PreparedChange.objects.waiting_for_review().for_item(item).exists():
-        what = f"changes to this live {label.lower()} to be checked before they go on the site"
+        what = f"changes to this live {label} to be checked before they go on the site"
     else:
         return []  # published or sent back before the task ran: nothing to ask
     who = person(review.submitted_by) or "Someone"
+    if review.restored_from is not None:
+        asked = (
+            f"{who} has restored an earlier version of this {label} (the one saved on "
+            f"{day_and_time(review.restored_from)}) and asked for it to be checked before "
+            "it goes on the site"
+        )
+    else:
+        asked = f"{who} has asked for {what}"
     body = (
-        f"{who} has asked for {what}:\n\n“{item}”\n\n"
-        f"Open it to publish it, or to send it back with a comment:\n"
+        f"{asked}:\n\n“{item}”\n\nOpen it to publish it, or to send it back with a comment:\n"
         f"{settings.SITE_URL}{change_url(item)}\n\n"
         f"Everything waiting for review is listed on the admin home page:\n"
         f"{settings.SITE_URL}{reverse('admin:index')}\n"
     )
-    return [
-        EmailMessage(f"Waiting for review: {item}", body, to=[user.email])
-        for user in publishers_of(item, besides=review.submitted_by)
-    ]
+    # One email an address, should two accounts share one.
+    addresses = dict.fromkeys(
+        user.email for user in publishers_of(item, besides=review.submitted_by)
+    )
+    return [EmailMessage(f"Waiting for review: {item}", body, to=[to]) for to in addresses]
 
 
 def sent_back_emails(review):
     item, editor = review.item, review.submitted_by
     if item is None or editor is None or not editor.email:
         return []
+    if item.status != Status.DRAFT or review.closed_at is not None:
+        return []  # changed and submitted again, or published, since: nothing to say
     label = kind_label(item)
     body = (
         f"{person(review.sent_back_by) or 'A publisher'} has sent this {label.lower()} back "
@@ -209,24 +233,75 @@ def sent_back_emails(review):
     return [EmailMessage(f"Sent back to you: {item}", body, to=[editor.email])]
 
 
+EMAILS = {Review.Event.SUBMITTED: submitted_emails, Review.Event.SENT_BACK: sent_back_emails}
+
+
+def refused_for_good(error):
+    """The mail server refused this address or this email for good (a 5xx answer, such
+    as a mailbox that does not exist), not the connection: trying again will not help."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in error.recipients.values())
+    return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
+
+
 def send_review_emails(review_id, event):
-    """Send the emails of a submission ("submitted") or a sending back ("sent_back").
-    Returns how many were sent. A mail server that cannot be reached raises, so the
-    task fails and shows as failed."""
-    review = Review.objects.select_related("submitted_by", "sent_back_by").filter(pk=review_id)
-    review = review.first()
-    if review is None:
-        return 0
-    emails = {"submitted": submitted_emails, "sent_back": sent_back_emails}[event](review)
-    if not emails:
-        return 0
+    """Send the emails of a submission ("submitted") or a sending back ("sent_back")
+    that have not gone yet. Returns how many were sent.
+
+    A mail server that cannot be reached (or refuses for now) raises, so the task fails
+    and shows as failed; what went before is recorded, and `catch_up()` queues the rest
+    again. An address refused for good is recorded and not tried again."""
+    if not Review.claim_emails(review_id, event, EMAILING_LEASE):
+        return 0  # sent already, or another worker is sending them
+    try:
+        review = Review.objects.select_related("submitted_by", "sent_back_by").get(pk=review_id)
+        done = set(review.emails.filter(event=event).values_list("to", flat=True))
+        emails = [email for email in EMAILS[event](review) if email.to[0] not in done]
+        sent = deliver(review, event, emails) if emails else 0
+    except BaseException:
+        Review.release_emails(review_id)
+        raise
+    Review.emails_sent(review_id, event)
+    return sent
+
+
+def deliver(review, event, emails):
+    """Send each email on one connection, recording each as the server answers it."""
+    sent = 0
     with get_connection() as connection:
-        return connection.send_messages(emails) or 0
+        for email in emails:
+            try:
+                connection.send_messages([email])
+            except smtplib.SMTPException as error:
+                if not refused_for_good(error):
+                    raise
+                refused = str(error)[:300]
+            else:
+                refused = ""
+                sent += 1
+            ReviewEmail.objects.create(review=review, event=event, to=email.to[0], refused=refused)
+    return sent
+
+
+def catch_up(now=None):
+    """Queue again the review emails not sent a few minutes after their event (what
+    `manage.py send_review_emails` does). Safe to run at any time: a queued email that
+    has gone meanwhile is not sent again. Returns how many events were queued."""
+    from publishing.tasks import email_review
+
+    before = (now or timezone.now()) - RETRY_AFTER
+    queued = 0
+    for review in Review.objects.emails_not_sent(before):
+        for event in review.emails_not_sent(before):
+            email_review.enqueue(review.pk, event)
+            queued += 1
+    return queued
 
 
 def tell(review, event):
     """Queue the emails once the save is committed. Queueing that fails (the queue's
-    database or Redis unreachable) is logged: the save itself has happened."""
+    database or Redis unreachable) is logged: the save itself has happened, and
+    `catch_up()` queues the emails a few minutes later."""
     from publishing.tasks import email_review
 
     def enqueue():

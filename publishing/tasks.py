@@ -9,5 +9,6 @@ from . import reviews
 @task()
 def email_review(review_id, event):
     """Email the Publishers of an item submitted for review, or the Editor of an item
-    sent back (publishing/reviews.py)."""
+    sent back (publishing/reviews.py). Safe to run twice: an email that went is not
+    sent again."""
     return reviews.send_review_emails(review_id, event)

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
-        ('publishing', '0002_review_queue'),
+        ('publishing', '0003_review_emails'),
         ('reversion', '0002_add_index_on_version_for_content_type_and_db'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
