@@ -307,3 +307,23 @@ def test_a_new_picture_in_prepared_changes_waits_too(editor_client, publisher_cl
     assert_saved(publisher_client.post(prepared_url(live, "publish"), form_as_sent(form)))
     picture.refresh_from_db()
     assert picture.alt == "Parents and carers talking at the event"
+
+
+def test_asking_a_publisher_emails_them_about_the_live_page(
+    django_user_model, live, smtp, run_worker, django_capture_on_commit_callbacks
+):
+    from tests.test_review_queue import person
+
+    _, editor = person(django_user_model, "ed", "Editor", "ed@example.org", "Eddie")
+    person(django_user_model, "pat", "Publisher", "pat@example.org", "Pat")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert_prepared(prepare(editor, live, ask=True, title=PREPARED_TITLE))
+    run_worker()
+
+    [email] = smtp.to("pat@example.org")
+    assert email["Subject"] == f"Waiting for review: {LIVE_TITLE}"
+    text = email.get_content()
+    assert "Eddie has asked for changes to this live press release to be checked" in text
+    assert change_url(live) in text
+    assert smtp.to("ed@example.org") == []
