@@ -343,8 +343,16 @@ class PublishableAdmin(ContentAdmin):
                 context["review_sent_back"] = (
                     Review.objects.for_item(obj).sent_back().select_related("sent_back_by").first()
                 )
-            elif "prepared_change" not in context:
-                context["prepared_change"] = prepared.open_for(obj)
+            else:
+                if "prepared_change" not in context:
+                    context["prepared_change"] = prepared.open_for(obj)
+                if context["prepared_change"] and not context["prepared_change"].wants_review:
+                    context["review_sent_back"] = (
+                        Review.objects.for_item(obj)
+                        .sent_back()
+                        .select_related("sent_back_by")
+                        .first()
+                    )
             if context.get("prepared_change"):
                 context["prepared_urls"] = self.prepared_urls(obj, context["prepared_change"])
                 context["can_publish_prepared"] = self.can_publish(request)
@@ -404,12 +412,19 @@ class PublishableAdmin(ContentAdmin):
 
     def may_send_back(self, request, obj):
         return (
-            obj.status == Status.IN_REVIEW
+            (obj.status == Status.IN_REVIEW or self.prepared_waiting(obj).exists())
             and self.can_publish(request)
             and self.has_change_permission(request, obj)
         )
 
+    def prepared_waiting(self, obj):
+        """The live item's prepared changes, if its editor asked for them to be published."""
+        return PreparedChange.objects.waiting_for_review().for_item(obj)
+
     def send_back_view(self, request, object_id):
+        """Send an item in review, or the prepared changes to a live item, back to the
+        editor who asked, with a comment: a draft again, or the prepared changes kept
+        but no longer waiting (the live page is untouched)."""
         obj = self.get_object(request, object_id)
         if obj is None:
             raise Http404("No such item")
@@ -418,7 +433,8 @@ class PublishableAdmin(ContentAdmin):
         change_url = reverse(
             f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk]
         )
-        if obj.status != Status.IN_REVIEW:
+        waiting = self.prepared_waiting(obj) if obj.status == Status.PUBLISHED else None
+        if obj.status != Status.IN_REVIEW and not (waiting is not None and waiting.exists()):
             messages.warning(
                 request, f"“{obj}” is not in review now ({obj.state_label}): nothing to send back."
             )
@@ -427,10 +443,16 @@ class PublishableAdmin(ContentAdmin):
         if request.method == "POST" and form.is_valid():
             comment = form.cleaned_data["comment"]
             with transaction.atomic(), reversion.create_revision():
-                obj.status = Status.DRAFT
-                obj.save()
+                if waiting is not None:
+                    waiting.update(wants_review=False)
+                    said = (
+                        f"Prepared changes sent back to be changed, with the comment: “{comment}”"
+                    )
+                else:
+                    obj.status = Status.DRAFT
+                    obj.save()
+                    said = f"Sent back to be changed, with the comment: “{comment}”"
                 review = Review.send_back(obj, request.user, comment)
-                said = f"Sent back to be changed, with the comment: “{comment}”"
                 reversion.set_user(request.user)
                 reversion.set_comment(said)
                 self.log_change(request, obj, said)
@@ -442,15 +464,19 @@ class PublishableAdmin(ContentAdmin):
                 if review.submitted_by and review.submitted_by.email
                 else ""
             )
-            messages.success(
-                request, f"“{obj}” is a draft again and has been sent back{to}.{emailed}"
+            now = (
+                "The prepared changes have been sent back"
+                if waiting is not None
+                else f"“{obj}” is a draft again and has been sent back"
             )
+            messages.success(request, f"{now}{to}.{emailed}")
             return redirect(change_url)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "original": obj,
             "title": f"Send “{obj}” back to be changed",
+            "prepared_waiting": waiting is not None,
             "form": form,
             "change_url": change_url,
             "submitted": Review.objects.for_item(obj).open().select_related("submitted_by").first(),

@@ -60,6 +60,7 @@ class SentBack:
     review: Review
     label: str
     change_url: str
+    prepared: bool = False  # changes prepared to a live item, not a draft
 
 
 def change_url(item):
@@ -143,8 +144,8 @@ def prepared_waiting_for(user):
 
 
 def sent_back_to(user):
-    """What publishers sent back to this person, newest first, with their comments: one
-    query, then one per kind of content among them."""
+    """What publishers sent back to this person, newest first, with their comments: two
+    queries, then one per kind of content among them."""
     reviews = (
         Review.objects.sent_back()
         .filter(submitted_by=user)
@@ -152,14 +153,20 @@ def sent_back_to(user):
         .prefetch_related("item")
         .order_by("-sent_back_at")
     )
+    prepared = set(PreparedChange.objects.open().values_list("content_type_id", "object_id"))
     found = []
     for review in reviews:
         item = review.item
-        if item is None or item.status != Status.DRAFT:
+        if item is None:
             continue
+        live = (review.content_type_id, review.object_id) in prepared
+        if item.status != Status.DRAFT and not live:
+            continue  # published since (an item, or the changes prepared to a live one)
         kind = content.of(item)
         label = kind.label if kind else str(item._meta.verbose_name).capitalize()
-        found.append(SentBack(review=review, label=label, change_url=change_url(item)))
+        found.append(
+            SentBack(review=review, label=label, change_url=change_url(item), prepared=live)
+        )
     return found
 
 
@@ -220,15 +227,27 @@ def sent_back_emails(review):
     item, editor = review.item, review.submitted_by
     if item is None or editor is None or not editor.email:
         return []
-    if item.status != Status.DRAFT or review.closed_at is not None:
+    if review.closed_at is not None:
         return []  # changed and submitted again, or published, since: nothing to say
-    label = kind_label(item)
+    label = kind_label(item).lower()
+    if item.status == Status.DRAFT:
+        what = f"this {label} back to you on {day_and_time(review.sent_back_at)}, before it goes"
+        then = "It is a draft again. Change it, then set it to “In review” to send it back"
+    elif PreparedChange.objects.open().for_item(item).exists():
+        what = (
+            f"your changes to this live {label} back to you on "
+            f"{day_and_time(review.sent_back_at)}, before they go"
+        )
+        then = (
+            "The live page has not changed. Change the prepared changes, then tick “Ask a "
+            "publisher to publish these changes” to send them back"
+        )
+    else:
+        return []  # published or discarded since: nothing to say
     body = (
-        f"{person(review.sent_back_by) or 'A publisher'} has sent this {label.lower()} back "
-        f"to you on {day_and_time(review.sent_back_at)}, before it goes on the site:\n\n"
+        f"{person(review.sent_back_by) or 'A publisher'} has sent {what} on the site:\n\n"
         f"“{item}”\n\nTheir comment:\n\n{review.comment}\n\n"
-        f"It is a draft again. Change it, then set it to “In review” to send it back:\n"
-        f"{settings.SITE_URL}{change_url(item)}\n"
+        f"{then}:\n{settings.SITE_URL}{change_url(item)}\n"
     )
     return [EmailMessage(f"Sent back to you: {item}", body, to=[editor.email])]
 

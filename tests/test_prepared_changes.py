@@ -327,3 +327,55 @@ def test_asking_a_publisher_emails_them_about_the_live_page(
     assert "Eddie has asked for changes to this live press release to be checked" in text
     assert change_url(live) in text
     assert smtp.to("ed@example.org") == []
+
+
+def test_a_publisher_sends_prepared_changes_back_with_a_comment(
+    django_user_model, live, smtp, run_worker, django_capture_on_commit_callbacks
+):
+    from tests.test_review_queue import person
+
+    _, editor = person(django_user_model, "ed", "Editor", "ed@example.org", "Eddie")
+    _, publisher = person(django_user_model, "pat", "Publisher", "pat@example.org", "Pat")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert_prepared(prepare(editor, live, ask=True, title=PREPARED_TITLE))
+    form = Page.of(publisher.get(change_url(live)))
+    assert "Send back with a comment" in form.text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = publisher.post(
+            admin_url(PressRelease, "send_back", live.pk), {"comment": "Keep the old headline."}
+        )
+    run_worker()
+
+    assert response.status_code == 302
+    live.refresh_from_db()
+    assert live.title == LIVE_TITLE and live.status == Status.PUBLISHED
+    change = PreparedChange.objects.get()
+    assert change.is_open and not change.wants_review
+    [email] = smtp.to("ed@example.org")
+    assert email["Subject"] == f"Sent back to you: {LIVE_TITLE}"
+    assert "Keep the old headline." in email.get_content()
+    assert "The live page has not changed" in email.get_content()
+    home = Page.of(editor.get("/admin/")).text
+    assert "your changes to the live page" in home
+    assert "Keep the old headline." in home
+    assert "changes to the live page" not in Page.of(publisher.get("/admin/")).text
+    assert "Keep the old headline." in Page.of(editor.get(change_url(live))).text
+
+
+def test_a_live_change_while_an_editor_prepares_is_not_overwritten(
+    editor_client, publisher_client, live
+):
+    opened = form_as_sent(editor_client.get(change_url(live)))
+    data = form_as_sent(publisher_client.get(change_url(live)))
+    data["standfirst"] = ["Corrected on the live page."]
+    assert_saved(publisher_client.post(change_url(live), data))
+
+    opened["title"] = [PREPARED_TITLE]
+    refused = editor_client.post(change_url(live), opened)
+
+    assert refused.status_code == 200
+    text = Page.of(refused).text
+    assert "changed the live press release at" in text
+    assert "Corrected on the live page." in text
+    assert not PreparedChange.objects.exists()
