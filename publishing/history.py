@@ -451,6 +451,28 @@ class HistoryAdmin(VersionAdmin):
 
     # What a version holds -------------------------------------------------------------
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.follow_own_inlines()
+
+    def follow_own_inlines(self):
+        """django-reversion registers a model the first time an admin names it. A model
+        first met as another admin's inline (a progress update, inline on its
+        deliverable's page) was registered then without the rows of its own inlines (its
+        evidence links), and its versions would leave them out: so an edit to them could
+        not be seen in the history, restored, or kept in prepared changes. Register it
+        again, following them."""
+        follows = set()
+        for inline in self.inlines:
+            inline_model, follow = self._reversion_introspect_inline_admin(inline)
+            if follow:
+                follows.add(follow)
+                self._reversion_autoregister(inline_model, ())  # does nothing if it is
+        registered = _get_options(self.model)
+        if follows - set(registered.follow):
+            reversion.unregister(self.model)
+            self._reversion_autoregister(self.model, (*registered.follow, *sorted(follows)))
+
     def _reversion_introspect_inline_admin(self, inline):
         """Follow only the inline rows that belong to the item (deleted with it).
 

@@ -582,3 +582,29 @@ def test_the_admin_home_says_who_may_change_what(editor_client):
 
     assert "A publisher checks every text an editor writes before it appears." in text
     assert "glossary terms" in text
+
+
+@pytest.mark.parametrize("label", [label for label in ITEMS + PARTS if prepares_changes(label)])
+def test_prepared_changes_go_live_when_a_publisher_publishes_them(
+    label, editor_client, publisher_client
+):
+    """Every kind whose live items an editor can change: the change waits, then goes
+    live, parts included, through the publisher's "Publish these changes"."""
+    case = CASES[label]
+    obj = case.make(live=True)
+    data = form_as_sent(editor_client.get(change_url(obj)))
+    if kind(label) == "part":
+        data[f"{row_of(data, obj)}-{case.field}"] = [MARKER]
+    else:
+        data[case.field] = [MARKER]
+    assert editor_client.post(change_url(obj), data).status_code == 302
+    assert MARKER not in public_page(case.page(obj))
+
+    item_url = change_url(obj)
+    publish_url = item_url.replace("/change/", "/prepared/publish/")
+    form = publisher_client.get(publish_url)
+    assert_saved(publisher_client.post(publish_url, form_as_sent(form)))
+
+    obj.refresh_from_db()
+    assert getattr(obj, case.field) == MARKER
+    assert MARKER in public_page(case.page(obj))
