@@ -20,7 +20,7 @@ def picture_value(name, label):
 class PictureAdmin:
     """The admin (or inline) of a model shown with PictureForm.
 
-    When the page is read-only (an editor looking at a live press release), Django
+    When the page is read-only (for someone who may only view it), Django
     shows each field by looking it up on the model or the admin; the picture's words
     live on its Image, so the admin answers for them, under the form's labels.
     """

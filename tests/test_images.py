@@ -676,7 +676,9 @@ def test_a_picture_shown_on_a_page_cannot_be_deleted(media_root):
         picture.delete()
 
 
-def test_an_editor_reading_a_live_press_release_sees_its_photo_words(editor_client, media_root):
+def test_an_editor_opening_a_live_press_release_sees_its_photo_words(editor_client, media_root):
+    """Editors prepare changes to live pages (publishing/prepared.py): the picture's
+    words are in the form, as stored, for them to change."""
     picture = ImageFactory(alt="A teal rectangle", caption="At County Hall", consent_recorded=True)
     press_release = PressReleaseFactory(image=picture, status=Status.PUBLISHED)
 
@@ -684,9 +686,11 @@ def test_an_editor_reading_a_live_press_release_sees_its_photo_words(editor_clie
         editor_client.get(reverse("admin:news_pressrelease_change", args=[press_release.pk]))
     )
 
-    assert "Image description (alt text): A teal rectangle" in page.text
-    assert "Image caption: At County Hall" in page.text
-    assert not page.find_all("input", name="image_alt")  # read-only: live pages are publishers'
+    [alt] = page.find_all("input", name="image_alt")
+    [caption] = page.find_all("input", name="image_caption")
+    assert alt.attrs["value"] == "A teal rectangle"
+    assert caption.attrs["value"] == "At County Hall"
+    assert "You are changing a live page" in page.text
 
 
 def test_restoring_an_earlier_version_brings_back_its_photo_and_words(
