@@ -381,6 +381,8 @@ class PublishableAdmin(ContentAdmin):
         if publishing is not None:
             publishing.close(PreparedChange.Outcome.PUBLISHED, request.user)
             Review.close(obj)
+        elif obj.status != Status.PUBLISHED:
+            self.set_prepared_changes_aside(request, obj)
         restoring = getattr(request, "history_restoring", None)
         if restoring is not None:
             self.remove_notes_after(request, obj, restoring)
@@ -389,6 +391,22 @@ class PublishableAdmin(ContentAdmin):
             ChangeNote.objects.create(item=obj, note=note, created_by=request.user)
         if "status" in form.changed_data or restoring is not None:
             self.status_changed(request, obj)
+
+    def set_prepared_changes_aside(self, request, obj):
+        """A live item taken off the site (back to draft or into review) is edited
+        directly again: changes prepared to it while it was live are closed, kept in the
+        history, and the publisher is told, rather than left waiting unseen."""
+        change = prepared.open_for(obj)
+        if change is None:
+            return
+        change.close(PreparedChange.Outcome.DISCARDED, request.user)
+        who = person(change.prepared_by) or "an editor"
+        self.message_user(
+            request,
+            f"The changes {who} prepared to “{obj}” while it was live were set aside, as it "
+            "is no longer published. They stay in its history, to compare and copy from.",
+            messages.WARNING,
+        )
 
     # The review queue (publishing/reviews.py) ----------------------------------------
 

@@ -379,3 +379,21 @@ def test_a_live_change_while_an_editor_prepares_is_not_overwritten(
     assert "changed the live press release at" in text
     assert "Corrected on the live page." in text
     assert not PreparedChange.objects.exists()
+
+
+def test_taking_the_item_off_the_site_sets_prepared_changes_aside(
+    editor_client, publisher_client, live
+):
+    prepare(editor_client, live, title=PREPARED_TITLE)
+    data = form_as_sent(publisher_client.get(change_url(live)))
+    data["status"] = [Status.DRAFT]
+
+    response = publisher_client.post(change_url(live), data, follow=True)
+
+    assert "were set aside, as it is no longer published" in Page.of(response).text
+    change = PreparedChange.objects.get()
+    assert change.outcome == PreparedChange.Outcome.DISCARDED
+    live.refresh_from_db()
+    assert live.title == LIVE_TITLE and live.status == Status.DRAFT
+    history = Page.of(publisher_client.get(admin_url(PressRelease, "history", live.pk))).text
+    assert "Changes prepared while it was live" in history
