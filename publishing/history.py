@@ -224,7 +224,7 @@ def field_changes(model, old, new, names, skip=()):
         before, after = old.get(f.attname), new.get(f.attname)
         if f.many_to_many:
             before, after = sorted(before or []), sorted(after or [])
-        if before == after:
+        if before == after or same_but_line_endings(before, after):
             continue
         old_text, new_text = display(f, before, names), display(f, after, names)
         if old_text == new_text:
@@ -238,6 +238,16 @@ def field_changes(model, old, new, names, skip=()):
         label = capfirst(f.verbose_name)
         changes.append(FieldChange(f.name, label, old_text, new_text, multiline, lines))
     return changes
+
+
+def same_but_line_endings(before, after):
+    """A browser sends a text box's line breaks as CRLF, so the first save in the admin of
+    text loaded with LF changes every line ending: not a change anyone made."""
+    return (
+        isinstance(before, str)
+        and isinstance(after, str)
+        and before.replace("\r\n", "\n") == after.replace("\r\n", "\n")
+    )
 
 
 class VersionDiffer:

@@ -132,6 +132,18 @@ def test_the_history_shows_who_changed_what_field_by_field(staff_client, press_r
     assert newest["restore"] == [] and len(middle["restore"]) == len(first["restore"]) == 1
 
 
+def test_line_breaks_sent_as_a_browser_sends_them_are_not_a_change(staff_client, press_release):
+    """A browser sends a text box's line breaks as CRLF; text loaded with LF is then
+    "changed" on every line without anyone changing it. The history leaves that out."""
+    assert "\r\n" not in press_release.body
+    with_crlf = press_release.body.replace("\n", "\r\n")
+    assert_saved(edit(staff_client, press_release, title=SECOND_TITLE, body=with_crlf))
+
+    newest = entries(history(staff_client, press_release))[0]
+
+    assert newest["terms"] == ["Headline"]
+
+
 def test_the_history_shows_quotes_added_changed_and_removed(staff_client, press_release):
     data = open_form(staff_client, press_release)
     data["quotes-0-text"] = ["We were really listened to."]
